@@ -1,0 +1,95 @@
+"""Grading one submission: stage it, start its worker, run every planned check of every part.
+
+The same engine serves `check` (public checks of the repository's own assignments/) and `grade`
+(public and hidden checks of submission folders). Whatever a submission does, each part gets a
+score and the rest of the grading goes on.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+import reference.device
+from grader.context import Ctx, GradeOptions, Verdict
+from grader.plan import Planned, plan_part
+from grader.pool import StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.results import CheckResult, PartResult, SubmissionResult
+from grader.sandbox import choose_launcher
+from grader.spec import PartSpec
+from grader.submission import Staged, SubmissionError, stage
+
+
+def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions, name: str | None = None) -> SubmissionResult:
+    start = time.perf_counter()
+    device = reference.device.use(options.device)  # type: ignore[arg-type]
+    # One thread for the references, as the workers get one BLAS thread: fair, steadier ratios.
+    torch.set_num_threads(1)
+    launcher = choose_launcher(options.sandbox)
+    name = name or Path(src).name
+    warnings = [] if launcher.label != "process" else [launcher.warning] if getattr(launcher, "warning", "") else []
+    with tempfile.TemporaryDirectory(prefix="gradelab-", dir=options.work_dir) as tmp:
+        try:
+            staged = stage(Path(src), Path(tmp) / "stage", [p.module for p in parts])
+        except SubmissionError as exc:
+            results = tuple(_error_part(p, plan_part(p, options), str(exc)) for p in parts)
+            return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
+        with Worker(staged.root, options.limits, launcher) as worker:
+            results = tuple(grade_part(worker, staged, part, options) for part in parts)
+            output = worker.output()
+    return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, output, tuple(warnings))
+
+
+def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOptions) -> PartResult:
+    planned = plan_part(part, options)
+    if part.module not in staged.modules:
+        return _error_part(part, planned, f"assignments/{part.module}.py is missing from the submission")
+    try:
+        worker.load(part.module)
+    except StudentError as e:
+        return _error_part(part, planned, f"assignments/{part.module}.py does not import: {e.type}: {e.text}\n{e.traceback}".rstrip())
+    except (WorkerTimeout, WorkerDied) as e:
+        return _error_part(part, planned, f"importing assignments/{part.module}.py failed: {e}")
+    ctx = Ctx(worker, part, options)
+    done: dict[str, CheckResult] = {}
+    for p in planned:
+        done[p.name] = _run(ctx, p, done)
+    return PartResult(part.name, tuple(done.values()))
+
+
+def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
+    gated = [g for g in p.gate if g in done and done[g].outcome != "passed"]
+    if gated and not p.run_when_gated:
+        return _result(ctx, p, Verdict("skipped", f"not run: {' and '.join(gated)} must pass first"), 0.0)
+    start = time.perf_counter()
+    try:
+        verdict = p.run(ctx)
+    except Exception as exc:  # a grader bug must cost one check, not the batch
+        verdict = Verdict("error", f"the grader failed on this check ({type(exc).__name__}: {exc}); please report it")
+    seconds = time.perf_counter() - start
+    if gated:
+        alone = verdict.message.splitlines()[0] if verdict.message else verdict.outcome
+        message = f"not counted until {' and '.join(gated)} pass(es); on its own this check {verdict.outcome}: {alone}"
+        rest = verdict.message.splitlines()[1:]
+        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample), 0.0, seconds)
+    return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds)
+
+
+def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float = 0.0) -> CheckResult:
+    hidden = p.visibility == "hidden"
+    return CheckResult(
+        part=ctx.part.name, name=p.name, function=p.function, kind=p.kind, visibility=p.visibility,
+        outcome=verdict.outcome, score=score, max_score=p.points, message=verdict.message,
+        counterexample=None if hidden else verdict.counterexample, seconds=round(seconds, 4),
+    )
+
+
+def _error_part(part: PartSpec, planned: list[Planned], error: str) -> PartResult:
+    checks = tuple(
+        CheckResult(part.name, p.name, p.function, p.kind, p.visibility, "error", 0.0, p.points, error)
+        for p in planned
+    )
+    return PartResult(part.name, checks, error)

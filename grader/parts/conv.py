@@ -1,0 +1,68 @@
+"""2-D convolution (cross-correlation with zero padding): forward and backward."""
+from __future__ import annotations
+
+import numpy as np
+
+import reference.conv
+from grader.compare import Tolerance
+from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
+from grader.strategies import conv_cases
+
+# The lecture's worked example: an 8x8 binary image under a horizontal-edge filter.
+SLIDE_INPUT = np.array(
+    [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1, 1, 0], [0, 1, 1, 1, 1, 1, 1, 0], [0, 1, 1, 1, 1, 1, 1, 0],
+     [0, 1, 1, 1, 1, 1, 1, 0], [0, 0, 1, 1, 1, 0, 0, 0], [0, 0, 1, 1, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]],
+    dtype=np.float64,
+)
+SLIDE_FILTER = np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], dtype=np.float64)
+SLIDE_OUTPUT = np.array(
+    [[-3, -4, -4, -4, -4, -3], [-3, -4, -4, -3, -1, 0], [0, 0, 0, 0, 0, 0],
+     [2, 1, 0, 1, 3, 3], [2, 1, 0, 1, 3, 3], [1, 3, 4, 3, 1, 0]],
+    dtype=np.float64,
+)
+
+
+def slide_case(stride: int = 1, pad: int = 0) -> Case:
+    return Case(("x", "w", "b", "stride", "pad"), (SLIDE_INPUT[None, None], SLIDE_FILTER[None, None], np.zeros(1), stride, pad))
+
+
+def _sample(rng: np.random.Generator) -> Case:
+    return Case(("x", "w", "b", "stride", "pad"), (rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4), (2, 1), 1))
+
+
+def _benchmark(rng: np.random.Generator) -> Case:
+    return Case(("x", "w", "b", "stride", "pad"), (rng.standard_normal((8, 16, 32, 32)), rng.standard_normal((32, 16, 3, 3)), rng.standard_normal(32), 1, 1))
+
+
+def _flipped(case: Case, dout: np.ndarray | None) -> np.ndarray:
+    return reference.conv.conv2d_forward(*case.replace("w", case.get("w")[:, :, ::-1, ::-1].copy()).args())[0]
+
+
+def _dw_first_sample(case: Case, dout: np.ndarray | None) -> np.ndarray:
+    one = case.replace("x", case.get("x")[:1])
+    _, tape = reference.conv.conv2d_forward(*one.args())
+    return reference.conv.conv2d_backward(dout[:1], tape)[1]
+
+
+CONV = PartSpec(
+    name="conv",
+    module="conv",
+    reference=reference.conv,
+    seed=202,
+    layers=(
+        Layer(
+            "conv2d_forward", "conv2d_backward", ("x", "w", "b"), conv_cases,
+            Points(forward=5, backward=6, hidden_forward=2, hidden_backward=2, gradcheck=2, contract=1, timing_forward=1.5, timing_backward=1.5),
+            tol=Tolerance(rtol=1e-6, atol=1e-8), sample=_sample, timing=Timing(_benchmark, max_ratio=20.0),
+        ),
+    ),
+    examples=(
+        Example("slide 8x8 edge filter", "conv2d_forward", slide_case(), 2, "the lecture's 8x8 input with the [[1,2,1],[0,0,0],[-1,-2,-1]] filter gives its 6x6 output", expected=SLIDE_OUTPUT[None, None]),
+        Example("slide input, pad 1", "conv2d_forward", slide_case(pad=1), 1, "pad 1 keeps the slide's input at 8x8"),
+        Example("slide input, stride 2", "conv2d_forward", slide_case(stride=2, pad=1), 1, "stride 2 with pad 1 gives 4x4"),
+    ),
+    diagnoses=(
+        Diagnosis("conv2d_forward", "your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[n, m] = sum_ij w[i, j] x[n+i, m+j], with no flip", _flipped),
+        Diagnosis("conv2d_backward", "your dw equals the gradient of the first sample only: dw sums over every sample of the batch", _dw_first_sample, output=1),
+    ),
+)

@@ -1,0 +1,68 @@
+"""Max and average pooling (no padding, floor mode): forward and backward."""
+from __future__ import annotations
+
+import numpy as np
+
+import reference.pooling
+from grader.compare import Tolerance
+from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
+from grader.strategies import distinct_values, pool_cases
+
+TOL = Tolerance(rtol=1e-7, atol=1e-9)
+
+
+def _sample(rng: np.random.Generator) -> Case:
+    return Case(("x", "kernel_size", "stride"), (distinct_values(rng, (2, 3, 8, 7)), 3, 2))
+
+
+def _benchmark(rng: np.random.Generator) -> Case:
+    return Case(("x", "kernel_size", "stride"), (distinct_values(rng, (8, 16, 64, 64)), 2, None))
+
+
+# Ties on purpose: every 2x2 window (stride 1, so windows overlap) holds repeated maxima.
+TIES = np.array([[[[1.0, 3.0, 3.0, 0.0], [3.0, 3.0, 2.0, 3.0], [0.0, 1.0, 3.0, 3.0], [2.0, 2.0, 2.0, 1.0]]]])
+TIES_DOUT = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+
+
+def _all_tied_maxima(case: Case, dout: np.ndarray | None) -> np.ndarray:
+    """The gradient split to every tied maximum of each window (the mistake), not the first."""
+    x, k = case.get("x"), case.get("kernel_size")
+    s = case.get("stride") or k
+    dx = np.zeros_like(x)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            win = x[:, :, i * s : i * s + k, j * s : j * s + k]
+            mask = win == win.max(axis=(2, 3), keepdims=True)
+            dx[:, :, i * s : i * s + k, j * s : j * s + k] += mask * dout[:, :, i : i + 1, j : j + 1]
+    return dx
+
+
+POOLING = PartSpec(
+    name="pooling",
+    module="pooling",
+    reference=reference.pooling,
+    seed=303,
+    layers=(
+        Layer(
+            "max_pool2d_forward", "max_pool2d_backward", ("x",), pool_cases,
+            Points(forward=3, backward=3, hidden_forward=1, hidden_backward=1, gradcheck=1, contract=0.5, timing_forward=0.5, timing_backward=1),
+            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=20.0),
+        ),
+        Layer(
+            "avg_pool2d_forward", "avg_pool2d_backward", ("x",), pool_cases,
+            Points(forward=2, backward=2, hidden_forward=0.5, hidden_backward=0.5, gradcheck=0.5, contract=0.5, timing_forward=0.5, timing_backward=0.5),
+            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=20.0),
+        ),
+    ),
+    examples=(
+        Example(
+            "max_pool2d_backward ties", "max_pool2d_forward", Case(("x", "kernel_size", "stride"), (TIES, 2, 1)), 2,
+            "tied maxima: each window's gradient goes to its first maximum in row-major order (as PyTorch does), "
+            "and overlapping windows add up",
+            target="backward", kind="backward", dout=TIES_DOUT,
+        ),
+    ),
+    diagnoses=(
+        Diagnosis("max_pool2d_backward", "your dx sends each window's gradient to every tied maximum; it belongs to the first maximum in row-major order only", _all_tied_maxima, output=0),
+    ),
+)

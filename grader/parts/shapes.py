@@ -1,0 +1,37 @@
+"""Warm-up: the output size and the cost of a convolution (lecture: padding, stride, # parameters)."""
+from __future__ import annotations
+
+import reference.shapes
+from grader.spec import Case, Example, Layer, PartSpec, Points
+from grader.strategies import cost_cases, output_size_cases
+
+COUNTS = dict(forward=2, hidden_forward=1, contract=0.5)
+
+
+def _size(size: int, kernel: int, stride: int = 1, pad: int = 0) -> Case:
+    return Case(("size", "kernel", "stride", "pad"), (size, kernel, stride, pad))
+
+
+def _cost(*values: int) -> Case:
+    return Case(("c_in", "c_out", "kh", "kw", "h_out", "w_out"), values)
+
+
+SHAPES = PartSpec(
+    name="shapes",
+    module="shapes",
+    reference=reference.shapes,
+    seed=101,
+    layers=(
+        Layer("conv2d_output_size", None, (), output_size_cases, Points(**COUNTS), returns_cache=False, exact=True,
+              sample=lambda rng: _size(8, 3, 2, 1), examples={"public": 60, "hidden": 200, "grad": 0}),
+        Layer("conv2d_cost", None, (), cost_cases, Points(**COUNTS), returns_cache=False, exact=True,
+              sample=lambda rng: _cost(3, 96, 11, 11, 55, 55), examples={"public": 60, "hidden": 200, "grad": 0}),
+    ),
+    examples=(
+        Example("8x8 input, 3x3 filter", "conv2d_output_size", _size(8, 3), 1, "the slide's 8x8 input and 3x3 filter give a 6x6 output", expected=6),
+        Example("8x8 input, pad 1", "conv2d_output_size", _size(8, 3, 1, 1), 0.5, "pad = floor(3/2) = 1 keeps the 8x8 size", expected=8),
+        Example("8x8 input, stride 2", "conv2d_output_size", _size(8, 3, 2, 1), 0.5, "stride 2 (pad 1) halves 8x8 to 4x4", expected=4),
+        Example("slide filter cost", "conv2d_cost", _cost(1, 1, 3, 3, 6, 6), 0.5, "one 3x3 filter with a bias: 10 parameters, 10 * 6 * 6 = 360 FLOPs", expected=(10, 360)),
+        Example("AlexNet conv1 cost", "conv2d_cost", _cost(3, 96, 11, 11, 55, 55), 0.5, "96 filters of 3x11x11 plus 96 biases on a 55x55 output", expected=(34944, 105705600)),
+    ),
+)

@@ -1,0 +1,257 @@
+"""The parent's side of a worker: start it, call student functions in it, kill and restart it.
+
+Every failure of student code surfaces here as one of three exceptions, each with a message a
+student can act on: `StudentError` (their function raised), `WorkerTimeout` (a call ran past its
+wall-clock limit; the whole process group is killed) and `WorkerDied` (the process exited or was
+killed mid-call). After a timeout or a death the next call starts a fresh worker.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader import wire
+from grader.sandbox import Launcher, process_launcher
+from grader.text import clean_output
+
+GRADER_DIR = Path(__file__).resolve().parent
+
+BOOTSTRAP = """
+import importlib.util, json, sys
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+cfg = json.loads(sys.argv[1])
+wire = _load("_gradelab_wire", cfg["wire"])
+guard = _load("_gradelab_guard", cfg["guard"]).install if cfg.get("guard") else None
+_load("_gradelab_worker", cfg["worker"]).main(wire, cfg["rfd"], cfg["wfd"], cfg["root"], cfg["limits"], guard)
+"""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-worker resource limits; `call_seconds` is the default wall-clock limit of one call."""
+
+    memory_bytes: int = 3 << 30
+    cpu_seconds: int = 900
+    file_bytes: int = 16 << 20
+    call_seconds: float = 10.0
+    output_bytes: int = 64 << 10
+    nproc: int = 0
+    reply_bytes: int = 1 << 28
+
+
+class StudentError(Exception):
+    def __init__(self, error: dict):
+        self.type = str(error.get("type", "Exception"))
+        self.text = str(error.get("message", ""))
+        self.traceback = str(error.get("traceback", ""))
+        super().__init__(f"{self.type}: {self.text}")
+
+
+class WorkerTimeout(Exception):
+    pass
+
+
+class WorkerDied(Exception):
+    pass
+
+
+@dataclass
+class CallResult:
+    value: Any
+    notes: list[str] = field(default_factory=list)
+    args: Any = None
+    seconds: float = 0.0
+
+
+def _death_message(returncode: int | None) -> str:
+    if returncode is None:
+        return "the worker stopped answering"
+    if returncode < 0:
+        sig = signal.Signals(-returncode).name
+        hint = " (out of memory or killed)" if sig == "SIGKILL" else ""
+        return f"the worker running your code was killed by {sig}{hint}"
+    return (
+        f"the worker running your code exited with status {returncode} in the middle of a call "
+        "(does your code call os._exit, sys.exit or exit?)"
+    )
+
+
+class Worker:
+    """One student worker for one staged submission root."""
+
+    def __init__(self, root: Path, limits: Limits = Limits(), launcher: Launcher | None = None):
+        self.root = Path(root).resolve()
+        self.limits = limits
+        self.launcher = launcher or process_launcher()
+        self.proc: subprocess.Popen | None = None
+        self.generation = 0
+        self.restarts = 0
+        self._out = tempfile.TemporaryFile()
+        self._wfd = self._rfd = -1
+
+    @property
+    def sandbox(self) -> str:
+        return self.launcher.label
+
+    def start(self) -> None:
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        os.set_blocking(req_w, False)
+        cfg = {
+            "wire": str(self.launcher.path_inside(GRADER_DIR / "wire.py")),
+            "worker": str(self.launcher.path_inside(GRADER_DIR / "worker.py")),
+            "guard": str(self.launcher.path_inside(GRADER_DIR / "guard.py")),
+            "rfd": req_r,
+            "wfd": resp_w,
+            "root": str(self.launcher.path_inside(self.root)),
+            "limits": {
+                "memory_bytes": self.limits.memory_bytes,
+                "cpu_seconds": self.limits.cpu_seconds,
+                "file_bytes": self.limits.file_bytes,
+                "nproc": self.limits.nproc,
+            },
+        }
+        argv = self.launcher.argv(self.root, [sys.executable, "-I", "-u", "-c", BOOTSTRAP, json.dumps(cfg)])
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=self._out,
+            stderr=self._out,
+            pass_fds=(req_r, resp_w),
+            start_new_session=True,
+            env=self.launcher.env(),
+            **self.launcher.popen_kwargs(),
+        )
+        os.close(req_r)
+        os.close(resp_w)
+        self._wfd, self._rfd = req_w, resp_r
+        self.generation += 1
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self._kill()
+        self._out.close()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _kill(self) -> int | None:
+        proc, self.proc = self.proc, None
+        for fd in (self._wfd, self._rfd):
+            if fd >= 0:
+                os.close(fd)
+        self._wfd = self._rfd = -1
+        if proc is None:
+            return None
+        self.launcher.kill(proc)
+        try:
+            return proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def request(self, header: dict, arrays: list[np.ndarray], timeout: float | None = None) -> tuple[dict, list[bytes]]:
+        if self.proc is None:
+            self.start()
+        deadline = time.monotonic() + (timeout or self.limits.call_seconds)
+        try:
+            wire.send(self._wfd, header, arrays, deadline)
+            reply, bufs = wire.receive(self._rfd, deadline, max_bytes=self.limits.reply_bytes)
+        except wire.Deadline:
+            self._kill()
+            self.restarts += 1
+            raise WorkerTimeout(
+                f"the call did not finish within {timeout or self.limits.call_seconds:g} s and was stopped"
+            ) from None
+        except (wire.PeerClosed, OSError):
+            code = self.proc.wait(timeout=5) if self.proc else None
+            self._kill()
+            self.restarts += 1
+            raise WorkerDied(_death_message(code)) from None
+        except wire.ProtocolError as exc:
+            self._kill()
+            self.restarts += 1
+            raise WorkerDied(f"the worker sent a malformed reply ({exc})") from None
+        if not reply.get("ok"):
+            raise StudentError(reply.get("error") or {})
+        return reply, bufs
+
+    def load(self, module: str, funcs: list[str] | None = None) -> None:
+        self.request({"op": "import", "module": module, "funcs": funcs or []}, [])
+
+    def drop(self, handles: list[wire.Handle]) -> None:
+        self.request({"op": "drop", "ids": [h.id for h in handles]}, [])
+
+    def store(self, value: Any) -> wire.Handle:
+        arrays: list[np.ndarray] = []
+        reply, _ = self.request({"op": "store", "value": wire.encode(value, arrays)}, arrays)
+        return wire.Handle(int(reply["handle"]))
+
+    def call(
+        self,
+        module: str,
+        func: str,
+        args: list[Any],
+        *,
+        keep: int | None = None,
+        omit: int | None = None,
+        release: tuple[wire.Handle, ...] = (),
+        args_handle: wire.Handle | None = None,
+        discard: bool = False,
+        return_args: bool = False,
+        timeout: float | None = None,
+    ) -> CallResult:
+        arrays: list[np.ndarray] = []
+        header = {
+            "op": "call",
+            "module": module,
+            "func": func,
+            "args": wire.encode(list(args), arrays),
+            "keep": keep,
+            "omit": omit,
+            "release": [h.id for h in release],
+            "discard": discard,
+            "return_args": return_args,
+        }
+        if args_handle is not None:
+            header["args_handle"] = args_handle.id
+        start = time.perf_counter()
+        reply, bufs = self.request(header, arrays, timeout)
+        seconds = time.perf_counter() - start
+        if discard:
+            return CallResult(None, seconds=seconds)
+        result = wire.decode(reply.get("result"), reply, bufs)
+        args_back = wire.decode(reply["args"], reply, bufs).value if return_args and "args" in reply else None
+        return CallResult(result.value, result.notes, args_back, seconds)
+
+    def call_many(self, module: str, func: str, arg_sets: list[list[Any]], pick: int | None, timeout: float | None = None) -> list[Any]:
+        arrays: list[np.ndarray] = []
+        header = {"op": "call_many", "module": module, "func": func, "arg_sets": wire.encode(arg_sets, arrays), "pick": pick}
+        reply, bufs = self.request(header, arrays, timeout)
+        return list(wire.decode(reply.get("result"), reply, bufs).value)
+
+    def output(self) -> str:
+        """What student code printed so far, capped and stripped of control characters."""
+        # pread leaves the shared file offset alone: the worker keeps appending where it was.
+        raw = os.pread(self._out.fileno(), self.limits.output_bytes + 1, 0)
+        text = clean_output(raw.decode("utf-8", "replace"))
+        if len(raw) > self.limits.output_bytes:
+            text += f"\n[output truncated at {self.limits.output_bytes // 1024} KB]"
+        return text

@@ -1,0 +1,78 @@
+"""JUnit XML for CI: a <testsuite> per submission x part, a <testcase> per check."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.render import write_text_atomic
+from grader.results import CheckResult, PartResult, SubmissionResult
+
+# Characters XML 1.0 forbids even as references (most C0 controls, surrogates, U+FFFE/FFFF).
+# Student exception text can hold any of them; ElementTree escapes &<>" but not these.
+_ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: str) -> str:
+    return _ILLEGAL_XML.sub("", text)
+
+
+def _seconds(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def _testcase(suite: ET.Element, classname: str, check: CheckResult) -> None:
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=classname,
+        name=_clean(f"{check.function} {check.kind}"),
+        time=_seconds(check.seconds),
+    )
+    if check.outcome == "failed":
+        failure = ET.SubElement(case, "failure", message=_clean(check.headline))
+        failure.text = _clean(check.message)
+    elif check.outcome == "error":
+        error = ET.SubElement(case, "error", message=_clean(check.headline))
+        error.text = _clean(check.message)
+    elif check.outcome == "skipped":
+        ET.SubElement(case, "skipped", message=_clean(check.headline))
+
+
+def _testsuite(root: ET.Element, submission: str, part: PartResult) -> None:
+    name = _clean(f"{submission}.{part.part}")
+    outcomes = [c.outcome for c in part.checks]
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name=name,
+        tests=str(len(outcomes)),
+        failures=str(outcomes.count("failed")),
+        errors=str(outcomes.count("error")),
+        skipped=str(outcomes.count("skipped")),
+        time=_seconds(sum(c.seconds for c in part.checks)),
+    )
+    for check in part.checks:
+        _testcase(suite, name, check)
+    if part.error:
+        # The import error belongs to the suite; each check also carries it in its message.
+        ET.SubElement(suite, "system-err").text = _clean(part.error)
+
+
+def to_junit_xml(results: Sequence[SubmissionResult]) -> str:
+    """The whole report as an XML 1.0 string, declaration included."""
+    root = ET.Element("testsuites", name="gradelab")
+    for result in results:
+        for part in result.parts:
+            _testsuite(root, result.submission, part)
+    suites = list(root)
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
+    root.set("time", _seconds(sum(r.seconds for r in results)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_junit(results: Sequence[SubmissionResult], path: Path) -> None:
+    write_text_atomic(path, to_junit_xml(results))

@@ -1,0 +1,77 @@
+"""A GitHub Actions job summary ($GITHUB_STEP_SUMMARY) in markdown.
+
+Hidden checks show their name and status only: no points, feedback or counterexample.
+"""
+from __future__ import annotations
+
+import re
+
+from grader.render import format_points
+from grader.results import CheckResult, PartResult, SubmissionResult
+
+_EMOJI = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
+
+# Backslash-escaping markdown's active characters keeps student text literal: "|" cannot split a
+# table cell, "<" cannot open raw HTML, "[...](...)" cannot become a link.
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def _inline(text: str) -> str:
+    """One table cell or list item: markdown escaped, line breaks as <br>."""
+    return "<br>".join(_MD_ACTIVE.sub(r"\\\1", text).splitlines())
+
+
+def _fenced(text: str) -> str:
+    """A code block whose fence is longer than any backtick run inside, so it cannot be closed."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _label(check: CheckResult) -> str:
+    return f"{check.function} {check.kind}"
+
+
+def _row(check: CheckResult) -> str:
+    label = _label(check)
+    status = _EMOJI[check.outcome]
+    if check.visibility == "hidden":
+        return f"| {_inline(label)} (hidden) | {status} | — | — |"
+    points = f"{format_points(check.score)}/{format_points(check.max_score)}"
+    return f"| {_inline(label)} | {status} | {points} | {_inline(check.headline)} |"
+
+
+def _part(part: PartResult) -> list[str]:
+    lines = [
+        f"### {_inline(part.part)}: {format_points(part.score)} / {format_points(part.max_score)}",
+        "",
+    ]
+    if part.error:
+        lines += [f"**{_inline(part.part)} did not import:**", "", _fenced(part.error), ""]
+    lines += ["| Check | Status | Points | Feedback |", "|---|:---:|---:|---|"]
+    lines += [_row(c) for c in part.checks]
+    examples = [
+        (c, ce)
+        for c in part.checks
+        if c.visibility == "public" and c.outcome != "passed" and (ce := c.counterexample)
+    ]
+    if examples:
+        lines += ["", "Counterexamples:", ""]
+        lines += [f"- {_inline(_label(c))}: {_inline(ce.summary)}" for c, ce in examples]
+    return lines + [""]
+
+
+def to_markdown_summary(result: SubmissionResult) -> str:
+    """Heading with the total, how it was graded, warnings, then a table per part."""
+    total = f"{format_points(result.score)} / {format_points(result.max_score)}"
+    lines = [
+        f"## {_inline(result.submission)}: {total}",
+        "",
+        f"Device: {_inline(result.device)} · Sandbox: {_inline(result.sandbox)}",
+        "",
+    ]
+    if result.warnings:
+        lines += [f"- ⚠️ {_inline(w)}" for w in result.warnings] + [""]
+    for part in result.parts:
+        lines += _part(part)
+    return "\n".join(lines)

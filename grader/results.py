@@ -1,0 +1,126 @@
+"""The one result model: every report (terminal, Gradescope, JUnit, CSV, CI summary) renders it."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Outcome = Literal["passed", "failed", "error", "skipped"]
+Kind = Literal["forward", "backward", "gradcheck", "example", "contract", "timing"]
+Visibility = Literal["public", "hidden"]
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """The smallest failing input, as data: a one-line summary plus named parameters and shapes."""
+
+    summary: str
+    params: dict[str, Any] = field(default_factory=dict)
+    shapes: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One graded check of one student function.
+
+    `message` is the whole feedback text; its first line is the headline the tables show.
+    `counterexample` is None for hidden checks, whose inputs are never shown.
+    """
+
+    part: str
+    name: str
+    function: str
+    kind: Kind
+    visibility: Visibility
+    outcome: Outcome
+    score: float
+    max_score: float
+    message: str
+    counterexample: Counterexample | None = None
+    seconds: float = 0.0
+
+    @property
+    def headline(self) -> str:
+        return self.message.splitlines()[0] if self.message else ""
+
+
+@dataclass(frozen=True)
+class PartResult:
+    part: str
+    checks: tuple[CheckResult, ...]
+    error: str | None = None  # the module did not import: its checks all score zero
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.score for c in self.checks), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_score for c in self.checks), 6)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.outcome == "passed" for c in self.checks)
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """Everything graded for one submission, plus how it was graded."""
+
+    submission: str
+    parts: tuple[PartResult, ...]
+    device: str
+    sandbox: str
+    seconds: float
+    stdout: str = ""  # what the student's code printed, capped and stripped; shown, never parsed
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        return round(sum(p.score for p in self.parts), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(p.max_score for p in self.parts), 6)
+
+    @property
+    def checks(self) -> tuple[CheckResult, ...]:
+        return tuple(c for p in self.parts for c in p.checks)
+
+    def part(self, name: str) -> PartResult:
+        for p in self.parts:
+            if p.part == name:
+                return p
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> SubmissionResult:
+        parts = tuple(
+            PartResult(
+                part=p["part"],
+                error=p.get("error"),
+                checks=tuple(
+                    CheckResult(
+                        **{
+                            **c,
+                            "counterexample": Counterexample(**c["counterexample"])
+                            if c.get("counterexample")
+                            else None,
+                        }
+                    )
+                    for c in p["checks"]
+                ),
+            )
+            for p in d["parts"]
+        )
+        return SubmissionResult(
+            submission=d["submission"],
+            parts=parts,
+            device=d["device"],
+            sandbox=d["sandbox"],
+            seconds=d["seconds"],
+            stdout=d.get("stdout", ""),
+            warnings=tuple(d.get("warnings", ())),
+        )

@@ -1,0 +1,155 @@
+"""An assignment part, declared as data: its functions, reference, inputs, tolerances and points.
+
+A part names a student module (`assignments/<module>.py`) and the reference module with the same
+signatures. Each `Layer` is a forward (and its backward): the engine derives its forward,
+backward, hidden, gradcheck, contract and timing checks from the declaration. Adding a layer takes
+one spec and one reference; the engine does not change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable, Literal
+
+import numpy as np
+from hypothesis.strategies import SearchStrategy
+
+from grader.compare import Tolerance
+from grader.results import Counterexample, Kind
+
+Scale = Literal["public", "hidden", "grad"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call's positional arguments, by name, plus the seed its values and dout come from."""
+
+    names: tuple[str, ...]
+    values: tuple[Any, ...]
+    seed: int = 0
+
+    def args(self) -> list[Any]:
+        return list(self.values)
+
+    def get(self, name: str) -> Any:
+        return self.values[self.names.index(name)]
+
+    def replace(self, name: str, value: Any) -> Case:
+        i = self.names.index(name)
+        return Case(self.names, self.values[:i] + (value,) + self.values[i + 1 :], self.seed)
+
+    def summary(self) -> str:
+        parts = []
+        for name, v in zip(self.names, self.values):
+            if isinstance(v, np.ndarray):
+                parts.append(f"{name} {tuple(v.shape)}")
+            else:
+                parts.append(f"{name}={v!r}")
+        return ", ".join(parts)
+
+    def counterexample(self) -> Counterexample:
+        shapes = {n: list(v.shape) for n, v in zip(self.names, self.values) if isinstance(v, np.ndarray)}
+        params = {n: _jsonable(v) for n, v in zip(self.names, self.values) if not isinstance(v, np.ndarray)}
+        return Counterexample(self.summary(), params, shapes)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return list(v)
+    return v
+
+
+@dataclass(frozen=True)
+class Points:
+    """Points per check kind of one layer; zero means the check is not run."""
+
+    forward: float = 0
+    backward: float = 0
+    hidden_forward: float = 0
+    hidden_backward: float = 0
+    gradcheck: float = 0
+    contract: float = 0
+    timing_forward: float = 0
+    timing_backward: float = 0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Student time over reference time (CPU, same run, interleaved, median) must stay <= max_ratio."""
+
+    benchmark: Callable[[np.random.Generator], Case]
+    max_ratio: float
+    repeats: int = 5
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A known mistake: when the student's value matches `variant`, feedback names the mistake.
+
+    `variant(case, dout)` returns the buggy value of output `output` (None: the forward's out;
+    k: the backward's k-th gradient)."""
+
+    function: str
+    hint: str
+    variant: Callable[[Case, np.ndarray | None], np.ndarray]
+    output: int | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A forward and its backward, graded against the reference functions of the same names.
+
+    forward(*case) -> (out, cache) when `returns_cache`, else -> value (compared exactly when
+    `exact`). backward(dout, cache) returns one gradient per name in `arrays`, in order (a single
+    array when there is one)."""
+
+    forward: str
+    backward: str | None
+    arrays: tuple[str, ...]
+    cases: Callable[[Scale], SearchStrategy[Case]]
+    points: Points
+    tol: Tolerance = Tolerance()
+    sample: Callable[[np.random.Generator], Case] | None = None  # a moderate fixed case (contract)
+    timing: Timing | None = None
+    returns_cache: bool = True
+    exact: bool = False
+    examples: dict[Scale, int] = field(default_factory=lambda: {"public": 30, "hidden": 30, "grad": 4})
+
+
+@dataclass(frozen=True)
+class Example:
+    """A fixed case (a lecture worked example, a documented tie rule) with its expected value.
+
+    `expected` None means: whatever the reference returns. `target` is the forward's out or the
+    backward's gradients (dout is then `dout`)."""
+
+    name: str
+    layer: str
+    case: Case
+    points: float
+    note: str
+    expected: Any = None
+    target: Literal["forward", "backward"] = "forward"
+    kind: Kind = "example"
+    dout: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    name: str
+    module: str
+    reference: ModuleType
+    layers: tuple[Layer, ...]
+    examples: tuple[Example, ...] = ()
+    diagnoses: tuple[Diagnosis, ...] = ()
+    seed: int = 0
+
+    def layer(self, forward: str) -> Layer:
+        for layer in self.layers:
+            if layer.forward == forward:
+                return layer
+        raise KeyError(forward)
+
+    @property
+    def functions(self) -> list[str]:
+        return [f for layer in self.layers for f in (layer.forward, layer.backward) if f]

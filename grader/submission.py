@@ -1,0 +1,62 @@
+"""Finding a submission's modules and staging a private copy of them for the worker.
+
+A submission folder holds the `assignments/` package, or the module files (conv.py, ...) at its
+top level. Only Python files are copied (no links, bounded sizes), into a fresh
+`<stage>/assignments/` with an empty `__init__.py` of the grader's own, so a broken package
+`__init__` cannot sink every part and the original files are never touched.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 1 << 20
+MAX_TOTAL_BYTES = 8 << 20
+MAX_FILES = 200
+
+
+class SubmissionError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Staged:
+    root: Path  # holds assignments/
+    modules: frozenset[str]  # module names present (conv, pooling, ...)
+    notes: tuple[str, ...] = ()
+
+
+def find_package(src: Path, module_names: list[str]) -> Path:
+    src = Path(src)
+    if not src.is_dir():
+        raise SubmissionError(f"{src} is not a folder")
+    if (src / "assignments").is_dir():
+        return src / "assignments"
+    if any((src / f"{m}.py").is_file() for m in module_names):
+        return src
+    raise SubmissionError(f"{src} holds neither an assignments/ package nor any of {', '.join(m + '.py' for m in module_names)}")
+
+
+def stage(src: Path, dest: Path, module_names: list[str]) -> Staged:
+    pkg = find_package(src, module_names)
+    target = dest / "assignments"
+    target.mkdir(parents=True)
+    notes: list[str] = []
+    total = files = 0
+    for path in sorted(pkg.rglob("*.py")):
+        rel = path.relative_to(pkg)
+        if path.is_symlink() or "__pycache__" in rel.parts or any(p.startswith(".") for p in rel.parts) or len(rel.parts) > 3:
+            notes.append(f"skipped {rel}")
+            continue
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES or total + size > MAX_TOTAL_BYTES or files >= MAX_FILES:
+            notes.append(f"skipped {rel}: too large")
+            continue
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / rel)
+        total += size
+        files += 1
+    (target / "__init__.py").write_text("")
+    present = frozenset(m for m in module_names if (target / f"{m}.py").is_file())
+    return Staged(dest, present, tuple(notes))

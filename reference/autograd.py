@@ -1,0 +1,41 @@
+"""A reference 'cache': the torch graph of one forward, so a backward is one autograd call."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from reference import device
+
+
+@dataclass
+class Tape:
+    out: torch.Tensor
+    inputs: tuple[torch.Tensor | None, ...]
+    single: bool = False  # the backward returns dx alone, not a tuple
+
+    def grads(self, dout: np.ndarray) -> Any:
+        live = [t for t in self.inputs if t is not None]
+        found = torch.autograd.grad(self.out, live, grad_outputs=device.tensor(dout), retain_graph=True, allow_unused=True)
+        it = iter(found)
+        grads = tuple(None if t is None else _zero_if_unused(next(it), t) for t in self.inputs)
+        return grads[0] if self.single else grads
+
+
+def _zero_if_unused(g: torch.Tensor | None, like: torch.Tensor) -> np.ndarray:
+    return device.numpy(torch.zeros_like(like) if g is None else g)
+
+
+def traced(fn: Callable[..., torch.Tensor], arrays: tuple[np.ndarray | None, ...], *params: Any, single: bool = False) -> tuple[np.ndarray, Tape]:
+    """Run `fn(*tensors, *params)` with grad-tracking leaves; return (out as numpy, Tape)."""
+    leaves = tuple(device.tensor(a, grad=True) for a in arrays)
+    out = fn(*leaves, *params)
+    return device.numpy(out), Tape(out, leaves, single)
+
+
+def pair(v: int | tuple[int, int] | list[int]) -> tuple[int, int]:
+    if isinstance(v, (tuple, list)):
+        return int(v[0]), int(v[1])
+    return int(v), int(v)

@@ -1,0 +1,60 @@
+"""Which torch device the references run on, and numpy <-> torch conversion."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator, Literal
+
+import numpy as np
+import torch
+
+DeviceChoice = Literal["auto", "cpu", "cuda"]
+
+_device = torch.device("cpu")
+
+
+def use(choice: DeviceChoice = "auto") -> str:
+    """Select the reference device; returns a description such as 'cuda (NVIDIA H100)'."""
+    global _device
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda was asked for, but torch sees no CUDA device")
+    if choice == "cuda" or (choice == "auto" and torch.cuda.is_available()):
+        _device = torch.device("cuda")
+    else:
+        _device = torch.device("cpu")
+    return describe()
+
+
+def current() -> torch.device:
+    return _device
+
+
+def describe() -> str:
+    if _device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(_device)})"
+    return f"cpu (torch {torch.__version__})"
+
+
+def tensor(a: np.ndarray | None, grad: bool = False) -> torch.Tensor | None:
+    if a is None:
+        return None
+    return torch.tensor(np.asarray(a, dtype=np.float64), device=_device, requires_grad=grad)
+
+
+def numpy(t: torch.Tensor | None) -> np.ndarray | None:
+    return None if t is None else t.detach().to("cpu").numpy().copy()
+
+
+def synchronize() -> None:
+    if _device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+@contextmanager
+def on_cpu() -> Iterator[None]:
+    """Run references on the CPU for a while (timing ratios are always against the CPU)."""
+    global _device
+    saved, _device = _device, torch.device("cpu")
+    try:
+        yield
+    finally:
+        _device = saved
