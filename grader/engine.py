@@ -72,7 +72,7 @@ def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
     seconds = time.perf_counter() - start
     if gated:
         alone = verdict.message.splitlines()[0] if verdict.message else verdict.outcome
-        message = f"not counted until {' and '.join(gated)} pass(es); on its own this check {verdict.outcome}: {alone}"
+        message = f"not counted until {' and '.join(gated)} passes; on its own: {alone}"
         rest = verdict.message.splitlines()[1:]
         return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample), 0.0, seconds)
     return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds)

@@ -46,7 +46,7 @@ def check(
 ) -> CheckResult:
     return CheckResult(
         part=part,
-        name=f"{function}_{kind}",
+        name=f"{function} {kind}",
         function=function,
         kind=kind,
         visibility=visibility,

@@ -76,13 +76,10 @@ def test_details_false_shows_headlines_only():
 
 def test_student_text_with_rich_markup_prints_literally():
     message = "[red]boom[/] [bold]x[/bold] :warning: [/]"
-    part = PartResult(
-        part="conv",
-        checks=(check(outcome="failed", score=0.0, message=f"{message}\nsecond [/] line"),),
-        error="ImportError: [link=http://x]click[/link]",
-    )
+    part = PartResult(part="conv", checks=(check(outcome="failed", score=0.0, message=f"{message}\nsecond [/] line"),))
+    broken = PartResult(part="rnn", checks=(), error="ImportError: [link=http://x]click[/link]")
     result = replace(
-        sample_result("[blue]eve"), parts=(part,), warnings=("printed [/] and [red]",)
+        sample_result("[blue]eve"), parts=(part, broken), warnings=("printed [/] and [red]",)
     )
 
     text = _render(result)

@@ -119,7 +119,7 @@ def _expected_case(ctx: Ctx, layer: Layer, example: Example) -> CaseFailure | No
     try:
         out, _, _ = ctx.student(layer).forward(example.case)
     except CallFailure as exc:
-        return CaseFailure(exc.message, layer.forward, traceback=exc.traceback)
+        return CaseFailure(exc.message, layer.forward, traceback=exc.traceback, input_free=exc.input_free)
     cmp = compare_exact(out, example.expected) if layer.exact else compare(out, example.expected, layer.tol)
     if cmp.ok:
         return None

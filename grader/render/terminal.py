@@ -29,20 +29,23 @@ def _points(score: float, max_score: float) -> str:
 
 
 def _check_label(check: CheckResult) -> str:
-    return f"{check.function} {check.kind}"
+    return check.name
 
 
-def _part_table(part: PartResult) -> Table:
+def _part_table(part: PartResult, width: int) -> Table:
     table = Table(
         title=Text(part.part, style="bold"),
         caption=Text(f"{part.part}: {_points(part.score, part.max_score)}"),
         caption_justify="right",
     )
-    table.add_column("check")
-    table.add_column("visibility")
-    table.add_column("status", justify="center")
-    table.add_column("points", justify="right")
-    table.add_column("feedback")
+    # Fixed widths: rich would otherwise squeeze the short columns away on an 80-column terminal.
+    check_w = min(max((len(c.name) for c in part.checks), default=10), 42)
+    feedback_w = max(12, width - check_w - 6 - 6 - 7 - 16)
+    table.add_column("check", width=check_w, overflow="fold")
+    table.add_column("vis", width=6, no_wrap=True)
+    table.add_column("status", width=6, justify="center", no_wrap=True)
+    table.add_column("points", width=7, justify="right", no_wrap=True)
+    table.add_column("feedback", width=feedback_w, overflow="ellipsis", no_wrap=True)
     for c in part.checks:
         symbol, style = _STATUS[c.outcome]
         table.add_row(
@@ -75,7 +78,7 @@ def render_submission(
     """Per-part tables, then (details) a panel per failed/errored public check, then the total."""
     console.print(Text(f"Submission: {result.submission}", style="bold"))
     for part in result.parts:
-        console.print(_part_table(part))
+        console.print(_part_table(part, console.width))
         if part.error:
             console.print(
                 Panel(
@@ -86,9 +89,15 @@ def render_submission(
                 )
             )
     if details:
-        for c in result.checks:
-            if c.visibility == "public" and c.outcome in ("failed", "error"):
-                console.print(_detail_panel(c))
+        shown: set[str] = set()
+        for part in result.parts:
+            if part.error:
+                continue  # its panel above already says why every check failed
+            for c in part.checks:
+                # The same text (a function not implemented yet, say) is told once.
+                if c.visibility == "public" and c.outcome in ("failed", "error") and c.message not in shown:
+                    shown.add(c.message)
+                    console.print(_detail_panel(c))
     console.print(
         Text(
             f"Total: {format_points(result.score)} / {format_points(result.max_score)}",

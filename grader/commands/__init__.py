@@ -1,0 +1,16 @@
+"""The command line: one module per verb; each parses options, calls the engine, renders."""
+from __future__ import annotations
+
+import click
+
+from grader.commands.check import check
+from grader.commands.grade import grade
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Autograder for the numpy neural-network layers (conv, pooling, RNN, residual blocks)."""
+
+
+main.add_command(check)
+main.add_command(grade)

@@ -1,0 +1,33 @@
+"""`cli.py check [PART...]`: a student grades their own assignments/ with the public checks."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from grader.commands.options import device_option, timing_option
+from grader.context import GradeOptions
+from grader.engine import grade_submission
+from grader.parts import BY_NAME, select
+from grader.render.terminal import render_submission
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@click.command()
+@click.argument("parts", nargs=-1, type=click.Choice(list(BY_NAME)))
+@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=ROOT, show_default=False,
+              help="Folder holding assignments/ (default: this repository).")
+@click.option("--brief", is_flag=True, help="Tables only, without the feedback of each failed check.")
+@device_option
+@timing_option
+def check(parts: tuple[str, ...], path: Path, brief: bool, device: str, timing: bool) -> None:
+    """Grade your assignments/ with the public checks; exit 0 only when everything passes."""
+    console = Console()
+    options = GradeOptions(visibility=("public",), device=device, timing=timing)
+    with console.status("grading…"):
+        result = grade_submission(path, select(list(parts)), options, name="your assignments")
+    render_submission(result, console, details=not brief)
+    sys.exit(0 if result.score >= result.max_score and all(c.outcome == "passed" for c in result.checks) else 1)
