@@ -1,0 +1,47 @@
+"""Shared helpers: grading real submissions (the instructor solutions, variants of them) once."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.context import GradeOptions
+from grader.engine import grade_submission
+from grader.parts import select
+from grader.results import SubmissionResult
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+VECTORIZED = TESTS / "solutions" / "vectorized"
+LOOPS = TESTS / "solutions" / "loops"
+
+GRADE = GradeOptions(visibility=("public", "hidden"), hidden_seed=12345)
+NO_TIMING = GradeOptions(visibility=("public", "hidden"), hidden_seed=12345, timing=False)
+
+
+def grade(src: Path, parts: list[str] | None = None, options: GradeOptions = NO_TIMING) -> SubmissionResult:
+    return grade_submission(src, select(parts), options)
+
+
+def variant(tmp_path: Path, module: str, source: str, name: str = "variant") -> Path:
+    """The vectorized solution with assignments/<module>.py replaced by `source`."""
+    root = tmp_path / name
+    shutil.copytree(VECTORIZED, root)
+    (root / "assignments" / f"{module}.py").write_text(source)
+    return root
+
+
+@pytest.fixture(scope="session")
+def vectorized_result() -> SubmissionResult:
+    return grade(VECTORIZED, options=GRADE)
+
+
+@pytest.fixture(scope="session")
+def loops_result() -> SubmissionResult:
+    return grade(LOOPS, options=GRADE)
+
+
+@pytest.fixture(scope="session")
+def stubs_result() -> SubmissionResult:
+    return grade(REPO, options=GRADE)

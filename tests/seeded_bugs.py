@@ -1,0 +1,177 @@
+"""Seeded bugs: single text substitutions in the vectorized instructor solution.
+
+Each bug edits one module of tests/solutions/vectorized/assignments and should make the grader
+fail at least one check of its part. The `old` text must occur exactly once in that module, so
+a refactor of the solution that breaks a bug fails loudly in `materialize` instead of silently
+grading a correct copy.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Part = Literal["shapes", "conv", "pooling", "rnn", "residual"]
+
+VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
+
+
+@dataclass(frozen=True)
+class SeededBug:
+    """Replace `old` by `new` in assignments/<module>.py; `part` is the graded part it should fail."""
+
+    name: str
+    part: Part
+    module: str  # the module's name inside assignments/, e.g. "conv" for assignments/conv.py
+    old: str
+    new: str
+    description: str
+
+
+SEEDED_BUGS: tuple[SeededBug, ...] = (
+    # ---- shapes
+    SeededBug(
+        "shapes_cost_without_bias", "shapes", "shapes",
+        "params = c_out * c_in * kh * kw + c_out",
+        "params = c_out * c_in * kh * kw",
+        "conv2d_cost counts the weights but not the C_o biases, so params and flops are both too small.",
+    ),
+    SeededBug(
+        "shapes_output_size_no_floor", "shapes", "shapes",
+        "return (size + 2 * pad - kernel) // stride + 1",
+        "return (size + 2 * pad - kernel) / stride + 1",
+        "conv2d_output_size uses true division: a float, and a fraction (3.5 for size 8, kernel 3, "
+        "stride 2) whenever the stride does not divide evenly.",
+    ),
+    # ---- conv
+    SeededBug(
+        "conv_kernel_flipped", "conv", "conv",
+        "np.tensordot(cols, w, axes=([3, 4, 5], [1, 2, 3]))",
+        "np.tensordot(cols, w[:, :, ::-1, ::-1], axes=([3, 4, 5], [1, 2, 3]))",
+        "The forward flips the kernel (true convolution instead of cross-correlation); wrong values "
+        "for any kernel that is not symmetric under a 180-degree turn.",
+    ),
+    SeededBug(
+        "conv_pad_one_side", "conv", "conv",
+        "np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))",
+        "np.pad(x, ((0, 0), (0, 0), (ph, 0), (pw, 0)))",
+        "The input is zero-padded only at the top and left: fewer output rows/columns whenever pad > 0.",
+    ),
+    SeededBug(
+        "conv_output_size_off_by_one", "conv", "conv",
+        "h_out = (h + 2 * ph - kh) // sh + 1",
+        "h_out = (h + 2 * ph - kh) // sh",
+        "H_out is computed without the + 1: the output misses its last row (W_out is right).",
+    ),
+    SeededBug(
+        "conv_dw_one_sample", "conv", "conv",
+        "np.tensordot(dout_t, cols, axes=([0, 1, 2], [0, 1, 2]))",
+        "np.tensordot(dout_t[0], cols[0], axes=([0, 1], [0, 1]))",
+        "dw sums over the positions of sample 0 only, ignoring the rest of the batch; right when N = 1.",
+    ),
+    SeededBug(
+        "conv_db_wrong_axes", "conv", "conv",
+        "db = dout.sum(axis=(0, 2, 3))",
+        "db = dout.sum(axis=(0, 2)).mean(axis=-1)",
+        "db sums dout over the batch and the rows but averages over the columns: shape (F,), wrong "
+        "values whenever W_out > 1.",
+    ),
+    SeededBug(
+        "conv_dx_crop_pad_zero", "conv", "conv",
+        "dx_pad[:, :, ph : ph + h, pw : pw + wd]",
+        "dx_pad[:, :, ph:-ph, pw:-pw]",
+        "dx is cropped as dx_pad[:, :, pad:-pad, pad:-pad], which is empty when a pad is 0; right "
+        "when both pads are positive.",
+    ),
+    SeededBug(
+        "conv_stride_ignored_in_backward", "conv", "conv",
+        "dx_pad[:, :, i : i + sh * h_out : sh, j : j + sw * w_out : sw]",
+        "dx_pad[:, :, i : i + h_out, j : j + w_out]",
+        "col2im in the backward scatters the window gradients as if the stride were 1: dx is wrong "
+        "whenever a stride is > 1 (forward, dw and db are right).",
+    ),
+    # ---- pooling
+    SeededBug(
+        "maxpool_grad_all_ties", "pooling", "pooling",
+        "routed = (x[:, :, rows, cols] == out) & ~taken",
+        "routed = x[:, :, rows, cols] == out",
+        "max_pool2d_backward sends a window's gradient to every element equal to its maximum, not "
+        "only the first one in row-major order; visible only on inputs with ties.",
+    ),
+    SeededBug(
+        "maxpool_overwrite_overlap", "pooling", "pooling",
+        "dx[:, :, rows, cols] += dout * routed",
+        "dx[:, :, rows, cols] = dout * routed",
+        "max_pool2d_backward assigns instead of accumulating: with overlapping windows (stride < "
+        "kernel) a later window overwrites the gradient of an earlier one.",
+    ),
+    SeededBug(
+        "avgpool_not_divided", "pooling", "pooling",
+        "share = dout / (kh * kw)",
+        "share = dout",
+        "avg_pool2d_backward forgets the 1 / (KH*KW): dx is KH*KW times too large (forward is right).",
+    ),
+    # ---- rnn
+    SeededBug(
+        "rnn_tanh_grad_one_minus_h", "rnn", "rnn",
+        "da = dnext_h * (1 - next_h**2)",
+        "da = dnext_h * (1 - next_h)",
+        "tanh'(a) is written as 1 - h instead of 1 - h**2, in rnn_step_backward and so in BPTT too.",
+    ),
+    SeededBug(
+        "rnn_no_grad_through_time", "rnn", "rnn",
+        "rnn_step_backward(dh[:, t] + dprev_h, cache[t])",
+        "rnn_step_backward(dh[:, t], cache[t])",
+        "rnn_backward does not carry dprev_h to the previous step: each step sees only its own "
+        "dh[:, t]; right when T = 1.",
+    ),
+    SeededBug(
+        "rnn_dh0_zeros", "rnn", "rnn",
+        "dh0 = dprev_h",
+        "dh0 = np.zeros_like(dprev_h)",
+        "rnn_backward returns zeros for dh0.",
+    ),
+    SeededBug(
+        "rnn_forward_ignores_h0", "rnn", "rnn",
+        "prev_h = h0",
+        "prev_h = np.zeros_like(h0)",
+        "rnn_forward starts from a zero hidden state instead of h0.",
+    ),
+    # ---- residual
+    SeededBug(
+        "residual_missing_skip_grad", "residual", "residual",
+        "dx = dx_branch + dshortcut",
+        "dx = dx_branch",
+        "residual_block_backward drops the shortcut's gradient: dx has only the conv branch's share.",
+    ),
+    SeededBug(
+        "residual_projection_ignores_stride", "residual", "residual",
+        "conv_forward(x, ws, bs, stride, 0)",
+        "conv_forward(x, ws, bs, 1, 0)",
+        "The 1x1 projection runs at stride 1, so for stride > 1 the shortcut no longer matches the "
+        "branch and the forward raises; right at stride 1.",
+    ),
+    SeededBug(
+        "residual_relu_before_add", "residual", "residual",
+        "return np.maximum(z, 0), (a1, c1, c2, cs, z)",
+        "return np.maximum(f, 0) + shortcut, (a1, c1, c2, cs, z)",
+        "The forward returns relu(f) + shortcut instead of relu(f + shortcut).",
+    ),
+)
+
+
+def materialize(bug: SeededBug, dest: Path) -> Path:
+    """Copy the vectorized solution to dest, plant `bug`, and return dest (the folder holding assignments/).
+
+    Raises ValueError unless `bug.old` occurs exactly once in assignments/<bug.module>.py.
+    """
+    dest = Path(dest)
+    shutil.copytree(VECTORIZED, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    path = dest / "assignments" / f"{bug.module}.py"
+    text = path.read_text()
+    count = text.count(bug.old)
+    if count != 1:
+        raise ValueError(f"seeded bug {bug.name}: {bug.old!r} occurs {count} times in {path.name}, expected once")
+    path.write_text(text.replace(bug.old, bug.new))
+    return dest

@@ -1,0 +1,1 @@
+"""Instructor solution written like a slow but correct student: explicit Python loops everywhere."""

@@ -1,0 +1,56 @@
+"""Correct solutions score what they deserve; the shipped stubs score nothing, without a crash."""
+from __future__ import annotations
+
+import pytest
+from conftest import VECTORIZED, grade
+
+from grader.results import SubmissionResult
+
+
+def test_vectorized_solution_scores_full_marks(vectorized_result: SubmissionResult):
+    failed = [f"{c.name}: {c.message}" for c in vectorized_result.checks if c.outcome != "passed"]
+    assert failed == []
+    assert vectorized_result.max_score == pytest.approx(100.0, abs=1e-9)
+    assert vectorized_result.score == pytest.approx(100.0, abs=1e-9)
+
+
+def test_every_kind_of_check_is_graded(vectorized_result: SubmissionResult):
+    kinds = {c.kind for c in vectorized_result.checks}
+    assert kinds == {"forward", "backward", "gradcheck", "example", "contract", "timing"}
+    assert {c.visibility for c in vectorized_result.checks} == {"public", "hidden"}
+
+
+def test_loop_solution_loses_timing_points_only(loops_result: SubmissionResult):
+    lost = [c for c in loops_result.checks if c.outcome != "passed"]
+    assert lost, "the loop solution should be too slow somewhere"
+    assert {c.kind for c in lost} == {"timing"}, [c.name for c in lost if c.kind != "timing"]
+    timing = [c for c in loops_result.checks if c.kind == "timing"]
+    assert all(c.outcome == "failed" and "too slow" in c.message for c in timing)
+    assert loops_result.score == pytest.approx(100.0 - sum(c.max_score for c in timing), abs=1e-9)
+
+
+def test_stubs_score_zero_with_not_implemented(stubs_result: SubmissionResult):
+    assert stubs_result.score == pytest.approx(0.0, abs=1e-12)
+    assert stubs_result.max_score == pytest.approx(100.0, abs=1e-9)
+    assert all(p.error is None for p in stubs_result.parts)
+    forwards = [c for c in stubs_result.checks if c.kind == "forward"]
+    assert forwards and all("not implemented yet" in c.message for c in forwards)
+    assert all(c.outcome in ("failed", "skipped") for c in stubs_result.checks)
+
+
+def test_gated_checks_earn_nothing_for_stubs(stubs_result: SubmissionResult):
+    gated = [c for c in stubs_result.checks if c.kind in ("gradcheck", "contract", "timing")]
+    assert gated and all(c.outcome == "skipped" and c.score == 0 for c in gated)
+
+
+def test_grading_twice_gives_identical_results():
+    first = grade(VECTORIZED, ["shapes", "pooling"])
+    second = grade(VECTORIZED, ["shapes", "pooling"])
+    assert [(c.name, c.outcome, c.score, c.message) for c in first.checks] == [
+        (c.name, c.outcome, c.score, c.message) for c in second.checks
+    ]
+
+
+def test_results_record_device_and_sandbox(vectorized_result: SubmissionResult):
+    assert vectorized_result.device.startswith(("cpu", "cuda"))
+    assert vectorized_result.sandbox
