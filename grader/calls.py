@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from grader.compare import describe_type
 from grader.pool import StudentError, Worker, WorkerDied, WorkerTimeout
 from grader.spec import Case, Layer, PartSpec
-from grader.wire import Handle, Unsendable
+from grader.wire import Handle
 
 
 class CallFailure(Exception):
@@ -22,16 +23,6 @@ class CallFailure(Exception):
         self.fatal = fatal
         self.traceback = traceback
         self.input_free = input_free  # not about any input (not implemented, missing): show none
-
-
-def describe_value(v: Any) -> str:
-    if isinstance(v, np.ndarray):
-        return f"an ndarray of shape {v.shape}"
-    if isinstance(v, Unsendable):
-        return f"a {v.type}"
-    if isinstance(v, (tuple, list)):
-        return f"a {type(v).__name__} of {len(v)} items"
-    return "None" if v is None else f"a {type(v).__name__}"
 
 
 @dataclass
@@ -63,7 +54,7 @@ class StudentLayer:
         res = self._call(layer.forward, case.args(), keep=1 if keep else None, omit=None if keep else 1, **kw)
         value = res.value
         if not (isinstance(value, tuple) and len(value) == 2):
-            raise CallFailure(f"{layer.forward} returned {describe_value(value)}; expected a pair (out, cache)")
+            raise CallFailure(f"{layer.forward} returned {describe_type(value)}; expected a pair (out, cache)")
         return value[0], value[1], res
 
     def backward(self, dout: np.ndarray, handle: Handle, **kw: Any) -> tuple[tuple[Any, ...], Any]:
@@ -80,7 +71,7 @@ def normalize_grads(layer: Layer, value: Any) -> tuple[Any, ...]:
     if isinstance(value, (tuple, list)) and len(value) == n:
         return tuple(value)
     names = ", ".join("d" + a for a in layer.arrays)
-    raise CallFailure(f"{layer.backward} returned {describe_value(value)}; expected {n} gradient(s): {names}")
+    raise CallFailure(f"{layer.backward} returned {describe_type(value)}; expected {n} gradient(s): {names}")
 
 
 def reference_forward(part: PartSpec, layer: Layer, case: Case) -> tuple[Any, Any]:

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.wire import Unsendable
+
 
 @dataclass(frozen=True)
 class Tolerance:
@@ -48,7 +50,7 @@ def compare(actual: Any, expected: np.ndarray, tol: Tolerance, samples: int = 4)
     """Compare a returned value with an expected float array under `tol`."""
     expected = np.asarray(expected, dtype=np.float64)
     if not isinstance(actual, np.ndarray):
-        return Comparison(False, f"returned {_type_name(actual)}, expected an ndarray of shape {expected.shape}", expected.shape)
+        return Comparison(False, f"returned {describe_type(actual)}, expected an ndarray of shape {expected.shape}", expected.shape)
     if actual.shape != expected.shape:
         return Comparison(False, f"has shape {actual.shape}, expected {expected.shape}", expected.shape, actual.shape)
     if actual.dtype.kind not in "fiub":
@@ -87,7 +89,7 @@ def compare_exact(actual: Any, expected: Any) -> Comparison:
     """Counts (output sizes, parameter counts) must equal the reference's exactly."""
     if _numeric(actual) and _plain(actual) == _plain(expected):
         return Comparison(True)
-    return Comparison(False, f"returned {_type_name(actual)} {actual!r:.60}, expected {expected!r}")
+    return Comparison(False, f"returned {describe_type(actual)} {actual!r:.60}, expected {expected!r}")
 
 
 def _plain(v: Any) -> Any:
@@ -109,9 +111,14 @@ def is_integral(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _type_name(v: Any) -> str:
+def describe_type(v: Any) -> str:
+    """'a dict', 'a tuple of 2 items', 'an ndarray of shape (2, 3)': what a student returned."""
     if v is None:
         return "None"
+    if isinstance(v, Unsendable):
+        return f"a {v.type}"
+    if isinstance(v, np.ndarray):
+        return f"an ndarray of shape {v.shape}"
     if isinstance(v, (tuple, list)):
         return f"a {type(v).__name__} of {len(v)} items"
     return f"a {type(v).__name__}"

@@ -21,12 +21,14 @@ def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Toler
             continue
         if variant is not None and compare(failure.actual, variant, tol).ok:
             hints.append(d.hint)
-    return hints or generic(failure.actual, failure.expected, tol)
+    return hints or generic(failure.actual, failure.expected, tol, gradient=failure.output is not None)
 
 
-def generic(actual: Any, expected: Any, tol: Tolerance) -> list[str]:
+def generic(actual: Any, expected: Any, tol: Tolerance, gradient: bool = False) -> list[str]:
     if not isinstance(actual, np.ndarray) or not isinstance(expected, np.ndarray):
         return []
+    if actual.shape != expected.shape and gradient:
+        return ["a gradient always has the shape of the input it belongs to (crop the padding off dx exactly)"]
     if actual.shape != expected.shape:
         diff = [a - e for a, e in zip(actual.shape, expected.shape)] if actual.ndim == expected.ndim else None
         if diff and any(diff) and all(abs(d) <= 2 for d in diff):

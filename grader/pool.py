@@ -103,6 +103,8 @@ class Worker:
         self.restarts = 0
         self._out = tempfile.TemporaryFile()
         self._wfd = self._rfd = -1
+        # A function that once ran past the plain per-call limit is not waited on again.
+        self.hung: dict[tuple[str, str], str] = {}
 
     @property
     def sandbox(self) -> str:
@@ -232,8 +234,15 @@ class Worker:
         }
         if args_handle is not None:
             header["args_handle"] = args_handle.id
+        if (module, func) in self.hung:
+            raise WorkerTimeout(self.hung[module, func])
         start = time.perf_counter()
-        reply, bufs = self.request(header, arrays, timeout)
+        try:
+            reply, bufs = self.request(header, arrays, timeout)
+        except WorkerTimeout as exc:
+            if timeout is None:
+                self.hung[module, func] = f"{exc} (earlier; it is not called again)"
+            raise
         seconds = time.perf_counter() - start
         if discard:
             return CallResult(None, seconds=seconds)

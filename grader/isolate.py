@@ -1,0 +1,206 @@
+"""Grading one submission in a child process under a hard wall-clock limit.
+
+The child is given the submission's files and the options and nothing else of the batch (no
+gradebook handle, no console, no open files): it is forked from a clean fork server that has
+only imported the grader, or, where a daemonic process may not start children (a Dask worker),
+started as a fresh interpreter. It writes the files to a temp folder, grades them and sends the
+SubmissionResult back as JSON over a pipe. When the limit passes, the child and every process
+under it are killed (`grader.proctree`), so one hanging submission costs only its own slot; a
+child whose parent dies stops itself the same way.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import pickle
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+from grader.context import GradeOptions
+from grader.fingerprint import grader_version
+from grader.proctree import descendants, kill_tree
+
+ROOT = Path(__file__).resolve().parents[1]
+_PRELOAD = ["grader.engine", "grader.parts", "grader.isolate"]
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    name: str
+    files: Mapping[str, bytes] = field(repr=False)
+    parts: tuple[str, ...]
+    options: GradeOptions
+    limit_seconds: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A result (SubmissionResult.to_dict()), or why there is none."""
+
+    name: str
+    result: dict[str, Any] | None
+    error: str = ""
+    timed_out: bool = False
+    cancelled: bool = False
+    seconds: float = 0.0
+    grader_version: str = ""
+    host: str = ""
+
+
+def materialize(files: Mapping[str, bytes], dest: Path) -> Path:
+    """Write the submission's files under `dest`; a path that could leave it is refused."""
+    for rel, data in files.items():
+        path = PurePosixPath(rel)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise ValueError(f"unsafe path in a submission: {rel!r}")
+        target = dest.joinpath(*path.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    dest.mkdir(parents=True, exist_ok=True)
+    return dest
+
+
+def grade_job(job: Job) -> dict[str, Any]:
+    """The child's work: the submission's files on disk, graded, as a dict."""
+    from grader.engine import grade_submission
+    from grader.parts import select
+
+    with tempfile.TemporaryDirectory(prefix="gradelab-job-", dir=job.options.work_dir) as tmp:
+        root = materialize(job.files, Path(tmp) / "submission")
+        return grade_submission(root, select(list(job.parts)), job.options, name=job.name).to_dict()
+
+
+def _watch(parent: int, deadline: float) -> None:
+    """In the child: stop everything when the parent is gone or the limit has passed."""
+    while os.getppid() == parent and time.monotonic() < deadline:
+        time.sleep(0.5)
+    for pid in descendants(os.getpid()):
+        kill_tree(pid)
+    os._exit(3)
+
+
+def _child(conn: Connection, job: Job, deadline: float) -> None:
+    """Entry of a child, forked or spawned: own session, watchdog, grade, reply, exit."""
+    os.setsid()  # a Ctrl-C at the terminal is the batch's to handle, not each child's
+    threading.Thread(target=_watch, args=(os.getppid(), deadline + 2.0), daemon=True).start()
+    try:
+        payload: dict[str, Any] = {"result": grade_job(job)}
+    except BaseException as exc:  # a grader bug: this submission's row says so, the batch goes on
+        import traceback
+
+        payload = {"error": f"the grader failed on this submission: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"}
+    conn.send_bytes(json.dumps(payload, allow_nan=True).encode())
+    conn.close()
+
+
+@dataclass
+class _Running:
+    pid: int
+    conn: Connection
+    wait: Callable[[float], int | None]  # seconds -> exit code, or None while still running
+
+
+def _fork(job: Job, deadline: float) -> _Running:
+    ctx = multiprocessing.get_context("forkserver")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, job, deadline), name=f"grade-{job.name}")
+    proc.start()
+    send.close()
+
+    def wait(seconds: float) -> int | None:
+        proc.join(seconds)
+        return proc.exitcode
+
+    return _Running(proc.pid or 0, receive, wait)
+
+
+def _spawn(job: Job, deadline: float) -> _Running:
+    receive, send = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader.isolate", str(send)],
+        stdin=subprocess.PIPE, pass_fds=(send,), cwd=str(ROOT), env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+    )
+    os.close(send)
+    assert proc.stdin is not None
+    # The deadline travels as seconds left: monotonic clocks are per boot, not per process.
+    proc.stdin.write(pickle.dumps((job, deadline - time.monotonic())))
+    proc.stdin.close()
+
+    def wait(seconds: float) -> int | None:
+        try:
+            return proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return None
+
+    return _Running(proc.pid, Connection(receive, writable=False), wait)
+
+
+def warm_up() -> None:
+    """Start the fork server now, so its imports overlap the batch's own start-up."""
+    multiprocessing.set_forkserver_preload(_PRELOAD)
+    if not multiprocessing.current_process().daemon:
+        multiprocessing.forkserver.ensure_running()
+
+
+def _exit_message(code: int | None) -> str:
+    if code is not None and code < 0:
+        import signal
+
+        name = signal.Signals(-code).name
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return f"the grading process was killed by {name}{hint}; every check scores 0"
+    return f"the grading process exited with status {code} without a result; every check scores 0"
+
+
+def run(job: Job, cancel: threading.Event | None = None) -> Outcome:
+    """Grade `job` in a child; never raises for what the submission does."""
+    start = time.monotonic()
+    deadline = start + job.limit_seconds
+    multiprocessing.set_forkserver_preload(_PRELOAD)
+    child = _spawn(job, deadline) if multiprocessing.current_process().daemon else _fork(job, deadline)
+    host, version = socket.gethostname(), grader_version()
+    payload: dict[str, Any] | None = None
+    try:
+        while payload is None:
+            if cancel is not None and cancel.is_set():
+                return Outcome(job.name, None, "cancelled", cancelled=True, seconds=time.monotonic() - start, grader_version=version, host=host)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                message = (f"grading did not finish within {job.limit_seconds:g} s (the limit per submission) and was "
+                           "stopped; every check scores 0. Does a function loop forever or run far too slowly?")
+                return Outcome(job.name, None, message, timed_out=True, seconds=time.monotonic() - start, grader_version=version, host=host)
+            if child.conn.poll(min(left, 0.2)):
+                try:
+                    payload = json.loads(child.conn.recv_bytes())
+                except (EOFError, OSError):
+                    code = child.wait(5.0)
+                    return Outcome(job.name, None, _exit_message(code), seconds=time.monotonic() - start, grader_version=version, host=host)
+    finally:
+        if child.wait(0.0 if payload is None else 5.0) is None:
+            kill_tree(child.pid)
+            child.wait(5.0)
+        child.conn.close()
+    seconds = time.monotonic() - start
+    if "error" in payload:
+        return Outcome(job.name, None, str(payload["error"]), seconds=seconds, grader_version=version, host=host)
+    return Outcome(job.name, payload["result"], seconds=seconds, grader_version=version, host=host)
+
+
+def _spawned_main(fd: int) -> None:
+    job, left = pickle.loads(sys.stdin.buffer.read())
+    _child(Connection(fd, readable=False), job, time.monotonic() + left)
+
+
+if __name__ == "__main__":
+    _spawned_main(int(sys.argv[1]))
