@@ -30,7 +30,7 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
     torch.set_num_threads(1)
     launcher = choose_launcher(options.sandbox)
     name = name or Path(src).name
-    warnings = [] if launcher.label != "process" else [launcher.warning] if getattr(launcher, "warning", "") else []
+    warnings = [launcher.warning] if launcher.warning else []
     with tempfile.TemporaryDirectory(prefix="gradelab-", dir=options.work_dir) as tmp:
         try:
             staged = stage(Path(src), Path(tmp) / "stage", [p.module for p in parts])
@@ -38,9 +38,14 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
             results = tuple(_error_part(p, plan_part(p, options), str(exc)) for p in parts)
             return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
         with Worker(staged.root, options.limits, launcher) as worker:
+            try:
+                worker.hello()
+            except (WorkerDied, WorkerTimeout, StudentError) as exc:
+                warnings.append(f"the sandboxed worker did not start: {exc}")
             results = tuple(grade_part(worker, staged, part, options) for part in parts)
             output = worker.output()
-    return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, output, tuple(warnings))
+            sandbox = worker.sandbox
+    return SubmissionResult(name, results, device, sandbox, time.perf_counter() - start, output, tuple(warnings))
 
 
 def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOptions) -> PartResult:

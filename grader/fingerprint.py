@@ -17,8 +17,12 @@ from grader.context import GradeOptions
 from grader.spec import PartSpec
 
 ROOT = Path(__file__).resolve().parents[1]
-# Presentation only: these never change a score.
-_NOT_GRADING = ("grader/commands/", "grader/render/")
+# Presentation and bookkeeping: these never change a score. A module missing from this list
+# costs a needless regrade when it changes, never a stale grade.
+_NOT_GRADING = (
+    "grader/commands/", "grader/render/", "grader/batch.py", "grader/backends.py", "grader/gradebook.py",
+    "grader/outputs.py", "grader/fingerprint.py", "grader/gradescope_build.py", "grader/gradescope_run.py",
+)
 
 
 def grading_sources(root: Path = ROOT) -> list[Path]:

@@ -9,6 +9,7 @@ uncommitted edits are not part of a submission.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 import subprocess
 import tarfile
 from pathlib import Path
@@ -99,3 +100,17 @@ def read_git(path: Path, deadline: str | None) -> Submission:
         return problem_submission(name, repo, "git", f"the repository could not be read at {commit[:12]} ({exc})", revision=commit)
     chosen = f"graded commit {commit[:12]} of {when}" + (f" (the last before the deadline {deadline})" if deadline else " (HEAD)")
     return Submission(safe_name(name), str(path), "git", files, content_hash(files), commit, notes=(chosen, *notes, *more))
+
+
+def parse_deadline(text: str) -> str:
+    """ "2026-12-01 23:59" (local time) or any ISO 8601 time -> ISO 8601 with its UTC offset.
+
+    git reads many date forms and guesses at the rest; an explicit offset leaves it nothing to guess.
+    """
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date and time such as \"2026-12-01 23:59\"") from None
+    if when.tzinfo is None:
+        when = when.astimezone()  # a naive time is the grader's local time
+    return when.isoformat()

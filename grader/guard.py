@@ -1,13 +1,22 @@
-"""Runs inside the worker before student code: refuse imports students may not use.
+"""Runs inside the worker before student code: refuse forbidden imports, then forbid syscalls.
 
-An import hook, because `__import__("to" + "rch")` passes any static check. Loaded by path, so
-it must stand alone (standard library only).
+An import hook, because `__import__("to" + "rch")` passes any static check. A seccomp filter
+(x86-64 Linux), because a student module can do anything Python can: once it is installed the
+worker cannot fork or exec, open network sockets, trace or signal other processes. Threads stay
+allowed (clone with CLONE_THREAD), as do AF_UNIX sockets and signals to the worker itself.
+Loaded by path, so it must stand alone (standard library only).
 """
 from __future__ import annotations
 
+import ctypes
+import os
+import platform
+import struct
 import sys
 
-FORBIDDEN = ("torch", "scipy", "tensorflow", "jax", "jaxlib", "reference", "grader", "sklearn", "cupy")
+FORBIDDEN = ("torch", "scipy", "tensorflow", "jax", "jaxlib", "reference", "grader", "sklearn", "cupy", "numba")
+
+state = {"seccomp": False}
 
 
 class ForbiddenImport(ImportError):
@@ -22,8 +31,67 @@ class _Blocker:
         return None
 
 
-def install() -> None:
+# x86-64 syscall numbers and BPF/seccomp constants (linux/filter.h, linux/seccomp.h).
+AUDIT_ARCH_X86_64 = 0xC000003E
+NR = {"socket": 41, "socketpair": 53, "clone": 56, "fork": 57, "vfork": 58, "execve": 59, "kill": 62,
+      "ptrace": 101, "tkill": 200, "tgkill": 234, "execveat": 322, "clone3": 435, "process_vm_writev": 311,
+      "process_vm_readv": 310, "pidfd_send_signal": 424}
+CLONE_THREAD = 0x00010000
+AF_UNIX = 1
+LD_W_ABS, JEQ, JSET, RET = 0x20, 0x15, 0x45, 0x06
+JGE = 0x35
+ALLOW = 0x7FFF0000
+ERRNO = 0x00050000
+EPERM, ENOSYS = 1, 38
+KILL_PROCESS = 0x80000000
+PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+
+
+def _filter(own_pid: int) -> list[tuple[int, int, int, int]]:
+    """A BPF program: (code, jt, jf, k) tuples; offsets 0 = nr, 4 = arch, 16 + 8i = arg i (low word)."""
+    deny = ERRNO | EPERM
+    prog = [
+        (LD_W_ABS, 0, 0, 4), (JEQ, 1, 0, AUDIT_ARCH_X86_64), (RET, 0, 0, KILL_PROCESS),
+        (LD_W_ABS, 0, 0, 0), (JGE, 0, 1, 0x40000000), (RET, 0, 0, KILL_PROCESS),  # no x32 ABI detours
+    ]
+    for name in ("fork", "vfork", "execve", "execveat", "ptrace", "process_vm_writev", "process_vm_readv", "pidfd_send_signal"):
+        prog += [(JEQ, 0, 1, NR[name]), (RET, 0, 0, deny)]
+    prog += [(JEQ, 0, 1, NR["clone3"]), (RET, 0, 0, ERRNO | ENOSYS)]  # libc falls back to clone
+    # clone: threads only.
+    prog += [(JEQ, 0, 4, NR["clone"]), (LD_W_ABS, 0, 0, 16), (JSET, 0, 1, CLONE_THREAD), (RET, 0, 0, ALLOW), (RET, 0, 0, deny)]
+    # socket/socketpair: AF_UNIX only.
+    for name in ("socket", "socketpair"):
+        prog += [(LD_W_ABS, 0, 0, 0), (JEQ, 0, 4, NR[name]), (LD_W_ABS, 0, 0, 16), (JEQ, 1, 0, AF_UNIX), (RET, 0, 0, deny)]
+        prog += [(RET, 0, 0, ALLOW)]
+    # kill/tkill/tgkill: only this process (tkill's tid is checked against the main thread).
+    for name in ("kill", "tkill", "tgkill"):
+        prog += [(LD_W_ABS, 0, 0, 0), (JEQ, 0, 4, NR[name]), (LD_W_ABS, 0, 0, 16), (JEQ, 1, 0, own_pid), (RET, 0, 0, deny)]
+        prog += [(RET, 0, 0, ALLOW)]
+    prog += [(RET, 0, 0, ALLOW)]
+    return prog
+
+
+def install_seccomp() -> bool:
+    if sys.platform != "linux" or platform.machine() != "x86_64":
+        return False
+    prog = _filter(os.getpid())
+    raw = b"".join(struct.pack("HBBI", *ins) for ins in prog)
+    buf = ctypes.create_string_buffer(raw, len(raw))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    fprog = SockFprog(len(prog), ctypes.cast(buf, ctypes.c_void_p))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return False
+    return libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
+
+
+def install(seccomp: bool = True) -> None:
     for name in list(sys.modules):
         if name.partition(".")[0] in FORBIDDEN:
             del sys.modules[name]
     sys.meta_path.insert(0, _Blocker())
+    if seccomp:
+        state["seccomp"] = install_seccomp()

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from grader.context import GradeOptions
 from grader.fingerprint import grader_version
@@ -163,12 +163,18 @@ def _exit_message(code: int | None) -> str:
     return f"the grading process exited with status {code} without a result; every check scores 0"
 
 
-def run(job: Job, cancel: threading.Event | None = None) -> Outcome:
-    """Grade `job` in a child; never raises for what the submission does."""
+def run(job: Job, cancel: threading.Event | None = None, method: Literal["auto", "fork", "spawn"] = "auto") -> Outcome:
+    """Grade `job` in a child; never raises for what the submission does.
+
+    "auto" forks from the fork server, except in a daemonic process (a Dask worker under its
+    nanny), which multiprocessing forbids to have children: there it spawns an interpreter.
+    """
     start = time.monotonic()
     deadline = start + job.limit_seconds
     multiprocessing.set_forkserver_preload(_PRELOAD)
-    child = _spawn(job, deadline) if multiprocessing.current_process().daemon else _fork(job, deadline)
+    if method == "auto":
+        method = "spawn" if multiprocessing.current_process().daemon else "fork"
+    child = _spawn(job, deadline) if method == "spawn" else _fork(job, deadline)
     host, version = socket.gethostname(), grader_version()
     payload: dict[str, Any] | None = None
     try:

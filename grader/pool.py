@@ -36,7 +36,7 @@ def _load(name, path):
     return mod
 cfg = json.loads(sys.argv[1])
 wire = _load("_gradelab_wire", cfg["wire"])
-guard = _load("_gradelab_guard", cfg["guard"]).install if cfg.get("guard") else None
+guard = _load("_gradelab_guard", cfg["guard"]) if cfg.get("guard") else None
 _load("_gradelab_worker", cfg["worker"]).main(wire, cfg["rfd"], cfg["wfd"], cfg["root"], cfg["limits"], guard)
 """
 
@@ -50,7 +50,8 @@ class Limits:
     file_bytes: int = 16 << 20
     call_seconds: float = 10.0
     output_bytes: int = 64 << 10
-    nproc: int = 0
+    nproc: int = 64  # applied only where each worker has a uid of its own (see sandbox.py)
+    seccomp: bool = True
     reply_bytes: int = 1 << 28
 
 
@@ -105,10 +106,19 @@ class Worker:
         self._wfd = self._rfd = -1
         # A function that once ran past the plain per-call limit is not waited on again.
         self.hung: dict[tuple[str, str], str] = {}
+        self.isolation = ""
 
     @property
     def sandbox(self) -> str:
-        return self.launcher.label
+        """The isolation actually in force, as the worker itself reported it."""
+        return self.isolation or self.launcher.label
+
+    def hello(self) -> dict:
+        reply, _ = self.request({"op": "ping"}, [])
+        self.isolation = self.launcher.label + ("+seccomp" if reply.get("seccomp") else "")
+        if self.launcher.slot is not None and reply.get("uid") != self.launcher.slot.uid:
+            raise WorkerDied(f"the worker runs as uid {reply.get('uid')}, not the sandbox's uid {self.launcher.slot.uid}")
+        return reply
 
     def start(self) -> None:
         req_r, req_w = os.pipe()
@@ -125,10 +135,13 @@ class Worker:
                 "memory_bytes": self.limits.memory_bytes,
                 "cpu_seconds": self.limits.cpu_seconds,
                 "file_bytes": self.limits.file_bytes,
-                "nproc": self.limits.nproc,
+                "nproc": 0,  # set below, once the launcher has picked a slot
+                "seccomp": self.limits.seccomp,
             },
         }
-        argv = self.launcher.argv(self.root, [sys.executable, "-I", "-u", "-c", BOOTSTRAP, json.dumps(cfg)])
+        argv = self.launcher.argv(self.root, [sys.executable, "-I", "-u", "-c", BOOTSTRAP, "{CFG}"])
+        cfg["limits"]["nproc"] = self.limits.nproc if self.launcher.slot is not None else 0
+        argv[-1] = json.dumps(cfg)
         self.proc = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
@@ -147,6 +160,8 @@ class Worker:
     def stop(self) -> None:
         if self.proc is not None:
             self._kill()
+        self.launcher.sweep()
+        self.launcher.release()
         self._out.close()
 
     def __enter__(self) -> Worker:
@@ -165,9 +180,11 @@ class Worker:
             return None
         self.launcher.kill(proc)
         try:
-            return proc.wait(timeout=5)
+            code = proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            return None
+            code = None
+        self.launcher.sweep()
+        return code
 
     def request(self, header: dict, arrays: list[np.ndarray], timeout: float | None = None) -> tuple[dict, list[bytes]]:
         if self.proc is None:

@@ -58,5 +58,12 @@ def stage(src: Path, dest: Path, module_names: list[str]) -> Staged:
         total += size
         files += 1
     (target / "__init__.py").write_text("")
+    _readable(dest)
     present = frozenset(m for m in module_names if (target / f"{m}.py").is_file())
     return Staged(dest, present, tuple(notes))
+
+
+def _readable(dest: Path) -> None:
+    """World-readable, read-only for everyone: the sandboxed worker runs under another uid."""
+    for path in [dest.parent, dest, *dest.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o444)

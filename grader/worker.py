@@ -50,8 +50,9 @@ def format_error(exc: BaseException, root: str) -> dict:
 
 
 class Server:
-    def __init__(self, rfd: int, wfd: int, root: str):
+    def __init__(self, rfd: int, wfd: int, root: str, guard_state: dict):
         self.rfd, self.wfd, self.root = rfd, wfd, root
+        self.guard_state = guard_state
         self.handles: dict[int, Any] = {}
         self.next_handle = 1
         self.modules: dict[str, Any] = {}
@@ -89,7 +90,7 @@ class Server:
                 self.reply({"ok": False, "error": format_error(exc, self.root)})
 
     def op_ping(self, header: dict, bufs: list[bytes]) -> None:
-        self.reply({"ok": True, "pid": os.getpid()})
+        self.reply({"ok": True, "pid": os.getpid(), "uid": os.getuid(), "seccomp": bool(self.guard_state.get("seccomp"))})
 
     def op_import(self, header: dict, bufs: list[bytes]) -> None:
         self.load(header["module"])
@@ -149,12 +150,12 @@ class Server:
         self.reply({"ok": True, "result": wire.encode(results, arrays)}, arrays)
 
 
-def main(wire_module: Any, rfd: int, wfd: int, root: str, limits: dict, guard: Callable[[], None] | None = None) -> None:
+def main(wire_module: Any, rfd: int, wfd: int, root: str, limits: dict, guard: Any = None) -> None:
     global wire
     wire = wire_module
     apply_limits(limits)
     os.chdir(root)
     sys.path.insert(0, root)
     if guard is not None:
-        guard()
-    Server(rfd, wfd, root).serve()
+        guard.install(seccomp=bool(limits.get("seccomp")))
+    Server(rfd, wfd, root, guard.state if guard is not None else {}).serve()

@@ -5,6 +5,7 @@ import click
 
 from grader.commands.check import check
 from grader.commands.grade import grade
+from grader.commands.gradebook import gradebook_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,3 +15,4 @@ def main() -> None:
 
 main.add_command(check)
 main.add_command(grade)
+main.add_command(gradebook_group)

@@ -1,66 +1,126 @@
-"""`cli.py grade SUBMISSION... --out DIR`: an instructor grades submissions, public and hidden checks.
+"""`cli.py grade INPUT... --out DIR`: an instructor grades a batch, public and hidden checks.
 
-Writes DIR/<submission>/results.json (Gradescope's schema), DIR/grades.csv and DIR/junit.xml.
-Results are written by this process only, after each submission is graded; a broken
-submission costs its own scores and never stops the batch.
+INPUTs are submission folders, .zip archives and git repositories. Submissions are graded in
+parallel child processes (or on a Dask cluster with --scheduler), each under a wall-clock limit,
+and recorded one by one in DIR/gradebook.sqlite. A re-run grades only what is new or changed.
+From the gradebook this process alone writes DIR/<name>/results.json (Gradescope's schema),
+DIR/<name>/feedback.md, DIR/grades.csv and DIR/junit.xml.
 """
 from __future__ import annotations
 
 import os
-import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from grader import batch
+from grader.backends import Backend, DaskBackend, LocalBackend
 from grader.commands.options import device_option, timing_option
 from grader.context import GradeOptions
-from grader.engine import grade_submission
+from grader.gitinput import parse_deadline
+from grader.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
+from grader.inputs import InputError, read_submission
+from grader.outputs import write_batch_files, write_submission_files
 from grader.parts import select
-from grader.render.csv_table import write_grades_csv
-from grader.render.gradescope import write_gradescope
-from grader.render.junit import write_junit
 from grader.render.terminal import render_batch
-from grader.results import SubmissionResult
+from grader.spec import PartSpec
 
 
-def safe_name(name: str) -> str:
-    """A submission's folder name in the output directory: no separators, no dot-files."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".") or "submission"
-    return cleaned[:100]
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _backend(jobs: int | None, scheduler: str | None) -> Backend:
+    return DaskBackend(scheduler) if scheduler else LocalBackend(jobs or _cores())
 
 
 @click.command()
-@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory.")
 @click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
 @click.option("--hidden-seed", type=int, envvar="GRADELAB_HIDDEN_SEED", default=0, show_envvar=True,
               help="Seed of the hidden checks' inputs; keep it out of what students see.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Submissions graded at once [default: the number of cores].")
+@click.option("--timeout", "limit", type=click.FloatRange(min=1), default=600.0, show_default=True,
+              help="Wall-clock limit of one submission, in seconds; past it every check scores 0.")
+@click.option("--deadline", default=None, help='Grade git repositories at their last commit before this time, e.g. "2026-12-01 23:59" (local time unless an offset is given).')
+@click.option("--regrade", is_flag=True, help="Grade every input again, even those the gradebook has for the same files.")
+@click.option("--gradebook", "book_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"SQLite gradebook [default: OUT/{FILENAME}].")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786", help="Grade on this Dask distributed cluster instead of local processes.")
+@click.option("--examples-scale", type=click.FloatRange(min=0.01), default=1.0, hidden=True,
+              help="Multiply every layer's example counts (tests and benchmarks grade faster with less).")
+@click.option("--sandbox", type=click.Choice(["auto", "bwrap", "process"]), default="auto", show_default=True,
+              help="How student code is confined: the strongest available (auto), bubblewrap, or a plain process.")
 @device_option
 @timing_option
-def grade(submissions: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int, device: str, timing: bool) -> None:
-    """Grade SUBMISSION folders with the public and hidden checks."""
+def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int, jobs: int | None, limit: float,
+          deadline: str | None, regrade: bool, book_path: Path | None, scheduler: str | None, examples_scale: float,
+          sandbox: str, device: str, timing: bool) -> None:
+    """Grade INPUTS (submission folders, .zip archives, git repositories) with the public and hidden checks."""
     console = Console(stderr=True)
-    chosen = select([p for p in parts.split(",") if p])
-    options = GradeOptions(visibility=("public", "hidden"), hidden_seed=hidden_seed, device=device, timing=timing)
+    try:
+        chosen = select([p for p in parts.split(",") if p])
+        when = parse_deadline(deadline) if deadline else None
+    except (KeyError, ValueError) as exc:
+        raise click.BadParameter(str(exc.args[0])) from None
+    options = GradeOptions(visibility=("public", "hidden"), hidden_seed=hidden_seed, device=device, timing=timing,
+                           examples_scale=examples_scale, sandbox=sandbox)
     out_dir.mkdir(parents=True, exist_ok=True)
-    results: list[SubmissionResult] = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("failures: {task.fields[failures]}"), TimeRemainingColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task("grading", total=len(submissions), failures=0)
-        failures = 0
-        for src in submissions:
-            name = safe_name(src.resolve().name)
-            progress.update(task, description=f"grading {name}")
-            result = grade_submission(src, chosen, options, name=name)
-            write_gradescope(result, out_dir / name / "results.json")
-            results.append(result)
-            failures += result.score < result.max_score
-            progress.update(task, advance=1, failures=failures)
-            write_grades_csv(results, out_dir / "grades.csv")
-    write_junit(results, out_dir / "junit.xml")
-    render_batch(results, Console())
-    for warning in sorted({w for r in results for w in r.warnings}):
+    book_path = book_path or out_dir / FILENAME
+    try:
+        with exclusive(book_path), Gradebook(book_path) as book:
+            with console.status("reading submissions…"):
+                submissions = [read_submission(p, when) for p in inputs]
+            the_plan = batch.plan(submissions, chosen, options, book, regrade)
+            report = _run(the_plan, chosen, options, book, lambda: _backend(jobs, scheduler), limit, out_dir, console)
+            entries = book.entries()
+            # Every file is rendered again from the gradebook: a stale results.json never survives.
+            fresh = {*report.graded, *report.stopped}
+            for entry in entries:
+                if entry.name not in fresh:
+                    write_submission_files(entry, out_dir)
+            write_batch_files(entries, out_dir)
+    except (GradebookError, batch.DuplicateNames, InputError) as exc:
+        raise click.ClickException(str(exc)) from None
+    names = {s.name for s in submissions}
+    mine = [e for e in entries if e.name in names]
+    render_batch([e.result for e in mine], Console())
+    for warning in sorted({w for e in mine for w in e.result.warnings}):
         console.print(f"[bold yellow]warning:[/] {warning}", markup=True, highlight=False)
-    console.print(f"wrote {out_dir / 'grades.csv'} and {len(results)} results.json under {out_dir}{os.sep}")
+    console.print(f"graded {len(report.graded)}, stopped {len(report.stopped)} (time limit or crash), "
+                  f"unchanged {len(report.skipped)}; gradebook {book_path}, files under {out_dir}{os.sep}", highlight=False)
+    if report.interrupted:
+        console.print("interrupted: every submission graded so far is in the gradebook; run the same command to go on")
+        sys.exit(130)
+
+
+def _run(the_plan: batch.Plan, chosen: tuple[PartSpec, ...], options: GradeOptions, book: Gradebook,
+         make_backend: Callable[[], Backend], limit: float, out_dir: Path, console: Console) -> batch.Report:
+    """Grade the plan's submissions under a progress bar: done/total, failures, stopped, ETA."""
+    if not the_plan.todo:
+        return batch.Report((), tuple(s.name for s in the_plan.skipped), (), False)
+    columns = (TextColumn("{task.description}"), BarColumn(bar_width=20), MofNCompleteColumn(),
+               TextColumn("✗ {task.fields[failures]} below full · ⏱ {task.fields[stopped]} stopped"),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    skipped = f" ({len(the_plan.skipped)} unchanged)" if the_plan.skipped else ""
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"grading{skipped}", total=len(the_plan.todo), failures=0, stopped=0)
+        counts = {"failures": 0, "stopped": 0}
+
+        def recorded(entry: Entry) -> None:
+            write_submission_files(entry, out_dir)
+            counts["failures"] += entry.result.score < entry.result.max_score
+            counts["stopped"] += entry.status in ("timeout", "crashed")
+            progress.update(task, advance=1, **counts)
+
+        def labelled() -> Backend:
+            backend = make_backend()
+            progress.update(task, description=f"{backend.label}{skipped}")
+            return backend
+
+        return batch.grade(the_plan, chosen, options, book, labelled, limit_seconds=limit, on_recorded=recorded)

@@ -1,0 +1,228 @@
+"""The SQLite gradebook: the one record of what was graded, from which every report is rendered.
+
+A row per submission (its name, content hash, grader version, spec fingerprint, device, status,
+score, timings, when it was graded, and the whole SubmissionResult as JSON) and a row per check,
+written in one transaction: a crash, a SIGKILL or a power loss leaves either the old rows or the
+new ones, never half of either (WAL journal, synchronous=FULL). Only the batch's parent process
+writes; `exclusive` keeps a second batch off the same gradebook.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from grader.results import SubmissionResult
+
+SCHEMA_VERSION = 1
+FILENAME = "gradebook.sqlite"
+
+Status = Literal["graded", "timeout", "crashed", "empty"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+    name TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    input_kind TEXT NOT NULL,
+    revision TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    device TEXT NOT NULL,
+    sandbox TEXT NOT NULL,
+    host TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    seconds REAL NOT NULL,
+    graded_at TEXT NOT NULL,
+    result_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checks (
+    submission TEXT NOT NULL REFERENCES submissions(name) ON DELETE CASCADE,
+    part TEXT NOT NULL,
+    name TEXT NOT NULL,
+    function TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    message TEXT NOT NULL,
+    counterexample TEXT,
+    seconds REAL NOT NULL,
+    PRIMARY KEY (submission, part, name)
+);
+"""
+
+
+class GradebookError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One submission's row; `result` holds its checks."""
+
+    name: str
+    source: str
+    input_kind: str
+    revision: str
+    content_hash: str
+    grader_version: str
+    spec: str
+    status: Status
+    error: str
+    notes: tuple[str, ...]
+    host: str
+    graded_at: str
+    result: SubmissionResult
+
+
+def now() -> str:
+    """UTC, microseconds: two rows graded in one second still tell which came first."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def path_of(location: Path) -> Path:
+    """A gradebook file, or the one inside an output folder."""
+    location = Path(location)
+    return location / FILENAME if location.is_dir() else location
+
+
+class Gradebook:
+    def __init__(self, path: Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise GradebookError(f"no gradebook at {self.path}")
+        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")  # a committed row survives a power loss
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._create(create)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise GradebookError(f"{self.path} is not a gradebook ({exc})") from None
+
+    def _create(self, create: bool) -> None:
+        """Make the tables (create) or only check they are there (a reader must not write)."""
+        if not create:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None or int(row[0]) != SCHEMA_VERSION:
+                raise GradebookError(f"{self.path} is not a gradebook of schema version {SCHEMA_VERSION}")
+            return
+        with self._transaction() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise GradebookError(f"{self.path} has schema version {row[0]}; this grader reads version {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def is_current(self, name: str, content_hash: str, grader_version: str, spec: str) -> bool:
+        """A row for these very files, grader and spec; a crashed row never is (the next run retries it)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM submissions WHERE name = ? AND content_hash = ? AND grader_version = ? AND spec = ?"
+            " AND status != 'crashed'",
+            (name, content_hash, grader_version, spec),
+        ).fetchone()
+        return row is not None
+
+    def record(self, entry: Entry) -> None:
+        """Replace the submission's row and all its check rows, in one transaction."""
+        r = entry.result
+        with self._transaction() as db:
+            db.execute("DELETE FROM checks WHERE submission = ?", (entry.name,))
+            db.execute("DELETE FROM submissions WHERE name = ?", (entry.name,))
+            db.execute(
+                "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.name, entry.source, entry.input_kind, entry.revision, entry.content_hash, entry.grader_version,
+                 entry.spec, entry.status, entry.error, json.dumps(list(entry.notes)), r.device, r.sandbox, entry.host,
+                 r.score, r.max_score, r.seconds, entry.graded_at, json.dumps(r.to_dict())),
+            )
+            db.executemany(
+                "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(entry.name, c.part, c.name, c.function, c.kind, c.visibility, c.outcome, c.score, c.max_score,
+                  c.message, json.dumps(asdict(c.counterexample)) if c.counterexample else None, c.seconds)
+                 for c in r.checks],
+            )
+
+    def entries(self, names: Sequence[str] | None = None) -> list[Entry]:
+        """Rows in name order: all of them, or those named (a name with no row is left out)."""
+        if names is None:
+            cursor = self.conn.execute("SELECT * FROM submissions ORDER BY name")
+            return [_entry(cursor.description, row) for row in cursor]
+        found: list[Entry] = []
+        unique = sorted(set(names))
+        for i in range(0, len(unique), 500):  # SQLite bounds the number of ? in one statement
+            chunk = unique[i : i + 500]
+            cursor = self.conn.execute(f"SELECT * FROM submissions WHERE name IN ({','.join('?' * len(chunk))})", chunk)
+            found += [_entry(cursor.description, row) for row in cursor]
+        return sorted(found, key=lambda e: e.name)
+
+    def entry(self, name: str) -> Entry | None:
+        found = self.entries([name])
+        return found[0] if found else None
+
+    def check_counts(self) -> dict[str, int]:
+        """name -> number of check rows: lets a test see that no row is half-written."""
+        return dict(self.conn.execute("SELECT submission, COUNT(*) FROM checks GROUP BY submission").fetchall())
+
+
+def _entry(description: tuple, row: tuple) -> Entry:
+    d = dict(zip((c[0] for c in description), row))
+    return Entry(
+        name=d["name"], source=d["source"], input_kind=d["input_kind"], revision=d["revision"],
+        content_hash=d["content_hash"], grader_version=d["grader_version"], spec=d["spec"], status=d["status"],
+        error=d["error"], notes=tuple(json.loads(d["notes"])), host=d["host"], graded_at=d["graded_at"],
+        result=SubmissionResult.from_dict(json.loads(d["result_json"])),
+    )
+
+
+@contextmanager
+def exclusive(gradebook: Path) -> Iterator[None]:
+    """Hold the gradebook's lock for a batch; a second batch on it fails at once, with why.
+
+    flock is released by the kernel when the holder dies, even by SIGKILL: no stale lock.
+    """
+    lock = Path(str(gradebook) + ".lock")
+    with open(lock, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise GradebookError(f"another batch is grading into {gradebook}; wait for it or use another --out") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
