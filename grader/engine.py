@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -20,6 +21,7 @@ from grader.pool import StudentError, Worker, WorkerDied, WorkerTimeout
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.sandbox import choose_launcher
 from grader.spec import PartSpec
+from grader.static_check import check_module
 from grader.submission import Staged, SubmissionError, stage
 
 
@@ -52,6 +54,10 @@ def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOpt
     planned = plan_part(part, options)
     if part.module not in staged.modules:
         return _error_part(part, planned, f"assignments/{part.module}.py is missing from the submission")
+    found = check_module(staged.root / "assignments" / f"{part.module}.py")
+    if found:
+        return _error_part(part, planned, f"assignments/{part.module}.py {FORBIDDEN_NOTE}: " + "; ".join(found))
+    worker.violations.clear()
     try:
         worker.load(part.module)
     except StudentError as e:
@@ -62,7 +68,19 @@ def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOpt
     done: dict[str, CheckResult] = {}
     for p in planned:
         done[p.name] = _run(ctx, p, done)
+    if worker.violations:
+        return _forbidden(part, tuple(done.values()), sorted(worker.violations))
     return PartResult(part.name, tuple(done.values()))
+
+
+FORBIDDEN_NOTE = "uses a forbidden import (a submission may use numpy and the standard library only)"
+
+
+def _forbidden(part: PartSpec, checks: tuple[CheckResult, ...], modules: list[str]) -> PartResult:
+    """Zero for a part whose code tried a forbidden import while it ran, however it was spelled."""
+    error = f"assignments/{part.module}.py {FORBIDDEN_NOTE}: it tried to import {', '.join(modules)} while running"
+    zeroed = tuple(replace(c, score=0.0, outcome="error" if c.outcome == "passed" else c.outcome, message=f"{error}\n{c.message}") for c in checks)
+    return PartResult(part.name, zeroed, error)
 
 
 def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:

@@ -107,6 +107,7 @@ class Worker:
         # A function that once ran past the plain per-call limit is not waited on again.
         self.hung: dict[tuple[str, str], str] = {}
         self.isolation = ""
+        self.violations: set[str] = set()  # forbidden imports the worker refused
 
     @property
     def sandbox(self) -> str:
@@ -208,6 +209,9 @@ class Worker:
             self._kill()
             self.restarts += 1
             raise WorkerDied(f"the worker sent a malformed reply ({exc})") from None
+        violations = reply.get("violations")
+        if isinstance(violations, list):
+            self.violations.update(str(v)[:40] for v in violations[:20])
         if not reply.get("ok"):
             raise StudentError(reply.get("error") or {})
         return reply, bufs

@@ -64,6 +64,11 @@ class Server:
         return wire.Handle(hid)
 
     def reply(self, header: dict, arrays: list[np.ndarray] | None = None) -> None:
+        # Forbidden imports that were tried (and refused), even ones the student's code caught.
+        violations = self.guard_state.get("violations")
+        if violations:
+            header = {**header, "violations": sorted({str(v) for v in violations})}
+            violations.clear()
         wire.send(self.wfd, header, arrays or [])
 
     def function(self, module: str, func: str) -> Callable:

@@ -6,6 +6,7 @@ import click
 from grader.commands.check import check
 from grader.commands.grade import grade
 from grader.commands.gradebook import gradebook_group
+from grader.commands.gradescope import gradescope_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,3 +17,4 @@ def main() -> None:
 main.add_command(check)
 main.add_command(grade)
 main.add_command(gradebook_group)
+main.add_command(gradescope_group)

@@ -1,0 +1,53 @@
+"""`cli.py gradescope build OUT.zip`: a Gradescope autograder; `run` is what the zip calls."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from grader.commands.options import timing_option
+from grader.gradescope_build import build_autograder_zip
+from grader.gradescope_run import AutograderConfig, run_autograder
+from grader.parts import BY_NAME, select
+from grader.render import format_points
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@click.group(name="gradescope")
+def gradescope_group() -> None:
+    """Build a Gradescope autograder zip that grades with this grader."""
+
+
+@gradescope_group.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
+@click.option("--hidden-seed", type=int, envvar="GRADELAB_HIDDEN_SEED", default=0, show_envvar=True,
+              help="Seed of the hidden checks' inputs (stored in the zip, which students never see).")
+@click.option("--time-limit", type=click.FloatRange(min=10), default=540.0, show_default=True,
+              help="Seconds before grading stops with every check at 0; keep it under Gradescope's own limit.")
+@click.option("--hidden-visibility", type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
+              default="after_published", show_default=True, help="When students see the hidden checks' outcomes.")
+@click.option("--examples-scale", type=click.FloatRange(min=0.01), default=1.0, hidden=True)
+@timing_option
+def build(out: Path, parts: str, hidden_seed: int, time_limit: float, hidden_visibility: str, examples_scale: float, timing: bool) -> None:
+    """Write OUT (a .zip) to upload as a Gradescope programming assignment's autograder."""
+    names = [p for p in parts.split(",") if p]
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise click.BadParameter(f"unknown part(s) {', '.join(unknown)}; the parts are {', '.join(BY_NAME)}", param_hint="--parts")
+    config = AutograderConfig(tuple(names), hidden_seed, timing, examples_scale, time_limit, hidden_visibility)  # type: ignore[arg-type]
+    members = build_autograder_zip(out, config)
+    chosen = ", ".join(p.name for p in select(names))
+    Console(stderr=True).print(Text(f"wrote {out} ({len(members)} files; parts: {chosen}); upload it as the autograder"))
+
+
+@gradescope_group.command(hidden=True)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("/autograder"), show_default=True)
+def run(root: Path) -> None:
+    """Grade ROOT/submission and write ROOT/results/results.json (run_autograder calls this)."""
+    result = run_autograder(root, ROOT)
+    # Gradescope shows this output to instructors only (stdout_visibility is "hidden").
+    click.echo(f"{result.submission}: {format_points(result.score)} / {format_points(result.max_score)} in {result.seconds:.1f} s")
