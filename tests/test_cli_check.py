@@ -1,0 +1,30 @@
+"""`cli.py check`, as a student runs it: a table per part, the total, and an honest exit code."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO, VECTORIZED
+
+
+def _check(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "cli.py", "check", *args], cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "100", "HOME": "/tmp"},
+    )
+
+
+def test_check_on_the_shipped_stubs_exits_nonzero_with_zero_points():
+    run = _check("--brief")
+    assert run.returncode == 1, run.stderr
+    assert "Total: 0 / 82" in run.stdout  # public points only (100 with the hidden checks)
+    for part in ("shapes", "conv", "pooling", "rnn", "residual"):
+        assert part in run.stdout
+    assert "not implemented yet" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_check_of_a_correct_solution_exits_zero():
+    run = _check("shapes", "pooling", "--path", str(VECTORIZED), "--no-timing")
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "Total: 22.5 / 22.5" in run.stdout
