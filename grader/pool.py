@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -191,6 +192,10 @@ class Worker:
         if self.proc is None:
             self.start()
         deadline = time.monotonic() + (timeout or self.limits.call_seconds)
+        # A fresh random id per request: a reply the student's code wrote ahead of time (to fake
+        # a fast timing run, say) cannot carry it.
+        nonce = secrets.randbits(62)
+        header = {**header, "id": nonce}
         try:
             wire.send(self._wfd, header, arrays, deadline)
             reply, bufs = wire.receive(self._rfd, deadline, max_bytes=self.limits.reply_bytes)
@@ -206,15 +211,27 @@ class Worker:
             self.restarts += 1
             raise WorkerDied(_death_message(code)) from None
         except wire.ProtocolError as exc:
-            self._kill()
-            self.restarts += 1
-            raise WorkerDied(f"the worker sent a malformed reply ({exc})") from None
+            self._malformed(str(exc))
+        if reply.get("id") != nonce:
+            self._malformed("a reply to another request")
         violations = reply.get("violations")
         if isinstance(violations, list):
             self.violations.update(str(v)[:40] for v in violations[:20])
         if not reply.get("ok"):
-            raise StudentError(reply.get("error") or {})
+            error = reply.get("error")
+            raise StudentError(error if isinstance(error, dict) else {})
         return reply, bufs
+
+    def _malformed(self, why: str) -> NoReturn:
+        self._kill()
+        self.restarts += 1
+        raise WorkerDied(f"the worker sent a malformed reply ({why}); was the grader's pipe written to?")
+
+    def _decode(self, tag: Any, reply: dict, bufs: list[bytes]) -> wire.Decoded:
+        try:
+            return wire.decode(tag, reply, bufs)
+        except (wire.ProtocolError, TypeError, ValueError, KeyError, IndexError) as exc:
+            self._malformed(str(exc))
 
     def load(self, module: str, funcs: list[str] | None = None) -> None:
         self.request({"op": "import", "module": module, "funcs": funcs or []}, [])
@@ -225,7 +242,9 @@ class Worker:
     def store(self, value: Any) -> wire.Handle:
         arrays: list[np.ndarray] = []
         reply, _ = self.request({"op": "store", "value": wire.encode(value, arrays)}, arrays)
-        return wire.Handle(int(reply["handle"]))
+        if type(reply.get("handle")) is not int:
+            self._malformed("a store reply without a handle")
+        return wire.Handle(reply["handle"])
 
     def call(
         self,
@@ -267,21 +286,24 @@ class Worker:
         seconds = time.perf_counter() - start
         if discard:
             return CallResult(None, seconds=seconds)
-        result = wire.decode(reply.get("result"), reply, bufs)
-        args_back = wire.decode(reply["args"], reply, bufs).value if return_args and "args" in reply else None
+        result = self._decode(reply.get("result"), reply, bufs)
+        args_back = self._decode(reply["args"], reply, bufs).value if return_args and "args" in reply else None
         return CallResult(result.value, result.notes, args_back, seconds)
 
     def call_many(self, module: str, func: str, arg_sets: list[list[Any]], pick: int | None, timeout: float | None = None) -> list[Any]:
         arrays: list[np.ndarray] = []
         header = {"op": "call_many", "module": module, "func": func, "arg_sets": wire.encode(arg_sets, arrays), "pick": pick}
         reply, bufs = self.request(header, arrays, timeout)
-        return list(wire.decode(reply.get("result"), reply, bufs).value)
+        value = self._decode(reply.get("result"), reply, bufs).value
+        if not isinstance(value, (list, tuple)) or len(value) != len(arg_sets):
+            self._malformed("a call_many reply of the wrong length")
+        return list(value)
 
     def output(self) -> str:
         """What student code printed so far, capped and stripped of control characters."""
         # pread leaves the shared file offset alone: the worker keeps appending where it was.
         raw = os.pread(self._out.fileno(), self.limits.output_bytes + 1, 0)
-        text = clean_output(raw.decode("utf-8", "replace"))
+        text = clean_output(raw[: self.limits.output_bytes].decode("utf-8", "replace"))
         if len(raw) > self.limits.output_bytes:
             text += f"\n[output truncated at {self.limits.output_bytes // 1024} KB]"
         return text

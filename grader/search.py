@@ -46,17 +46,21 @@ def search(
     budget_seconds: float = 30.0,
 ) -> tuple[Found[T, F] | None, int]:
     """Return (the smallest failing case found or None, the number of cases tried)."""
-    state: dict = {"n": 0, "last": None, "fatal": False}
+    state: dict = {"n": 0, "last": None, "fatal": False, "error": None}
     stop_at = time.monotonic() + budget_seconds
 
     def test(case: T) -> None:
         if state["last"] is not None and time.monotonic() > stop_at:
+            state["fatal"] = True  # cut short: what we hold is a failing input, maybe not the smallest
             raise _Stop()
         state["n"] += 1
         try:
             failure = prop(case)
         except Fatal as fatal:
             state["last"], state["fatal"] = (case, fatal.failure), True
+            raise _Stop() from None
+        except Exception as exc:  # the property itself broke: never let that read as a pass
+            state["error"] = exc
             raise _Stop() from None
         if failure is not None:
             state["last"] = (case, failure)
@@ -78,7 +82,10 @@ def search(
     except _Stop:
         pass
     except Exception:  # the shrunk failure re-raised by hypothesis, or its Flaky report
-        pass
+        if state["last"] is None and state["error"] is None:
+            raise
+    if state["error"] is not None:
+        raise state["error"]
     if state["last"] is None:
         return None, state["n"]
     case, failure = state["last"]

@@ -16,6 +16,7 @@ its shape, its byte count and a byte cap before `np.frombuffer` rebuilds it.
 from __future__ import annotations
 
 import json
+import math
 import os
 import select
 import struct
@@ -64,9 +65,10 @@ def encode(value: Any, arrays: list[np.ndarray], depth: int = 0) -> dict:
         tag: dict[str, Any] = {"t": "a", "i": len(arrays)}
         if type(value) is not np.ndarray:
             tag["cls"] = type(value).__name__
-        if value.dtype.hasobject:
+        if value.dtype.str not in ALLOWED_DTYPES:
             return {"t": "x", "type": f"ndarray of dtype {value.dtype}"}
-        arrays.append(np.ascontiguousarray(np.asarray(value).view(np.ndarray)))
+        # np.array keeps 0-d shapes (ascontiguousarray would make them 1-d) and drops subclasses.
+        arrays.append(np.array(value, dtype=value.dtype, order="C", copy=True, subok=False))
         return tag
     if value is None:
         return {"t": "n"}
@@ -153,7 +155,7 @@ def _checked_nbytes(desc: Any) -> int:
         type(s) is int and 0 <= s < 1 << 40 for s in shape
     ):
         raise ProtocolError(f"bad shape {shape!r}")
-    expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    expected = math.prod(shape) * np.dtype(dtype).itemsize  # Python ints: no int64 wrap-around
     if type(nbytes) is not int or nbytes != expected:
         raise ProtocolError(f"array claims {nbytes!r} bytes but dtype {dtype} and shape {shape} need {expected}")
     return nbytes

@@ -53,6 +53,7 @@ class Server:
     def __init__(self, rfd: int, wfd: int, root: str, guard_state: dict):
         self.rfd, self.wfd, self.root = rfd, wfd, root
         self.guard_state = guard_state
+        self.current_id: Any = None
         self.handles: dict[int, Any] = {}
         self.next_handle = 1
         self.modules: dict[str, Any] = {}
@@ -65,6 +66,7 @@ class Server:
 
     def reply(self, header: dict, arrays: list[np.ndarray] | None = None) -> None:
         # Forbidden imports that were tried (and refused), even ones the student's code caught.
+        header = {**header, "id": self.current_id}
         violations = self.guard_state.get("violations")
         if violations:
             header = {**header, "violations": sorted({str(v) for v in violations})}
@@ -89,6 +91,7 @@ class Server:
                 header, bufs = wire.receive(self.rfd)
             except wire.PeerClosed:
                 return
+            self.current_id = header.get("id")
             try:
                 getattr(self, "op_" + header["op"])(header, bufs)
             except BaseException as exc:  # SystemExit and friends from student code, too
