@@ -256,7 +256,8 @@ class Worker:
         omit: int | None = None,
         release: tuple[wire.Handle, ...] = (),
         args_handle: wire.Handle | None = None,
-        discard: bool = False,
+        probe: list[int] | None = None,
+        pick: int | None = None,
         return_args: bool = False,
         timeout: float | None = None,
     ) -> CallResult:
@@ -269,7 +270,8 @@ class Worker:
             "keep": keep,
             "omit": omit,
             "release": [h.id for h in release],
-            "discard": discard,
+            "probe": probe,
+            "pick": pick,
             "return_args": return_args,
         }
         if args_handle is not None:
@@ -284,8 +286,11 @@ class Worker:
                 self.hung[module, func] = f"{exc} (earlier; it is not called again)"
             raise
         seconds = time.perf_counter() - start
-        if discard:
-            return CallResult(None, seconds=seconds)
+        if probe is not None:
+            values = reply.get("probe")
+            if not isinstance(values, list) or len(values) != len(probe):
+                self._malformed("a probe reply of the wrong length")
+            return CallResult(values, seconds=seconds)
         result = self._decode(reply.get("result"), reply, bufs)
         args_back = self._decode(reply["args"], reply, bufs).value if return_args and "args" in reply else None
         return CallResult(result.value, result.notes, args_back, seconds)

@@ -130,6 +130,8 @@ class BwrapLauncher(Launcher):
         made: set[str] = set()
         for path in runtime_paths():
             args += _parents(path, made) + ["--ro-bind", str(path), str(path)]
+        for hidden in forbidden_package_dirs():
+            args += ["--tmpfs", str(hidden)]  # gone even if student code unhooks the import guard
         args += ["--ro-bind", str(root), "/submission", "--chdir", "/submission"]
         args += ["--perms", "0755", "--dir", "/gradelab"]
         for name in ("wire.py", "worker.py", "guard.py"):
@@ -171,6 +173,26 @@ def runtime_paths() -> tuple[Path, ...]:
     keep = sorted(p for p in candidates if not str(p).startswith("/usr/") and p != Path("/usr"))
     # Drop paths inside another kept path: one bind covers them.
     return tuple(p for p in keep if not any(q != p and q in p.parents for q in keep))
+
+
+@functools.lru_cache(maxsize=1)
+def forbidden_package_dirs() -> tuple[Path, ...]:
+    """Where the forbidden packages (torch, scipy, ...) live inside the runtime we bind."""
+    import importlib.util
+
+    from grader.static_check import FORBIDDEN
+
+    found = []
+    for name in (*FORBIDDEN, "functorch", "torchgen"):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            path = Path(location).resolve()
+            if any(root in path.parents for root in runtime_paths()):
+                found.append(path)
+    return tuple(found)
 
 
 def _parents(path: Path, made: set[str]) -> list[str]:
