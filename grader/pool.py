@@ -58,9 +58,10 @@ class Limits:
 
 class StudentError(Exception):
     def __init__(self, error: dict):
-        self.type = str(error.get("type", "Exception"))
-        self.text = str(error.get("message", ""))
-        self.traceback = str(error.get("traceback", ""))
+        # All of it comes from the worker, so from the student: no escapes reach a report.
+        self.type = wire.safe_name(error.get("type", "Exception"), 80)
+        self.text = clean_output(str(error.get("message", "")))[:500]
+        self.traceback = clean_output(str(error.get("traceback", "")))[-4000:]
         super().__init__(f"{self.type}: {self.text}")
 
 

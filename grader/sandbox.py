@@ -110,6 +110,9 @@ def _processes() -> list[tuple[int, bytes, int]]:
     return out
 
 
+TMP_BYTES = 64 << 20
+
+
 class BwrapLauncher(Launcher):
     label = "bwrap"
     warning = ""
@@ -125,7 +128,10 @@ class BwrapLauncher(Launcher):
         args = [self.bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
         if not self.drop:
             args.append("--unshare-user")
-        args += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        # A small private /tmp the worker's uid can write (tempfile works), capped so a loop of
+        # writes cannot fill the machine's memory.
+        args += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
+                 "--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
         args += system_binds()
         made: set[str] = set()
         for path in runtime_paths():

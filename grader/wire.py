@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import os
 import select
 import struct
@@ -173,7 +174,7 @@ def _decode(tag: Any, header: dict, bufs: list[bytes], handles: dict[int, Any] |
         raise ProtocolError("malformed value tag")
     t = tag.get("t")
     if "cls" in tag:
-        notes.append(f"returned a {tag['cls']!s:.60} instead of a plain type")
+        notes.append(f"returned a {safe_name(tag['cls'])} instead of a plain type")
     if t == "a":
         i = tag.get("i")
         descs = header.get("arrays", [])
@@ -204,8 +205,13 @@ def _decode(tag: Any, header: dict, bufs: list[bytes], handles: dict[int, Any] |
             raise ProtocolError(f"unknown handle {hid!r}")
         return handles[hid]
     if t == "x":
-        return Unsendable(str(tag.get("type"))[:80])
+        return Unsendable(safe_name(tag.get("type"), 80))
     raise ProtocolError(f"unknown tag {t!r}")
+
+
+def safe_name(name: Any, limit: int = 60) -> str:
+    """A type name from the worker, reduced to harmless characters (it is student-controlled)."""
+    return re.sub(r"[^A-Za-z0-9_. \[\]<>,()-]", "?", str(name))[:limit]
 
 
 @dataclass(frozen=True)
