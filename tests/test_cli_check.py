@@ -28,3 +28,11 @@ def test_check_of_a_correct_solution_exits_zero():
     run = _check("shapes", "pooling", "--path", str(VECTORIZED), "--no-timing")
     assert run.returncode == 0, run.stdout[-2000:]
     assert "Total: 22.5 / 22.5" in run.stdout
+
+
+def test_check_writes_a_ci_summary_and_junit_report(tmp_path):
+    summary, junit = tmp_path / "summary.md", tmp_path / "junit.xml"
+    run = _check("shapes", "--path", str(VECTORIZED), "--summary", str(summary), "--junit", str(junit))
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "### shapes: 8 / 8" in summary.read_text() and "AlexNet conv1 cost" in summary.read_text()
+    assert 'failures="0"' in junit.read_text() and "conv2d_cost" in junit.read_text()

@@ -11,6 +11,8 @@ from grader.commands.options import device_option, timing_option
 from grader.context import GradeOptions
 from grader.engine import grade_submission
 from grader.parts import BY_NAME, select
+from grader.render.junit import write_junit
+from grader.render.summary import to_markdown_summary
 from grader.render.terminal import render_submission
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,13 +23,21 @@ ROOT = Path(__file__).resolve().parents[2]
 @click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=ROOT, show_default=False,
               help="Folder holding assignments/ (default: this repository).")
 @click.option("--brief", is_flag=True, help="Tables only, without the feedback of each failed check.")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), envvar="GITHUB_STEP_SUMMARY",
+              help="Append a markdown summary here (GitHub Actions sets $GITHUB_STEP_SUMMARY).")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here (CI test reports).")
 @device_option
 @timing_option
-def check(parts: tuple[str, ...], path: Path, brief: bool, device: str, timing: bool) -> None:
+def check(parts: tuple[str, ...], path: Path, brief: bool, summary: Path | None, junit: Path | None, device: str, timing: bool) -> None:
     """Grade your assignments/ with the public checks; exit 0 only when everything passes."""
     console = Console()
     options = GradeOptions(visibility=("public",), device=device, timing=timing)
     with console.status("grading…"):
         result = grade_submission(path, select(list(parts)), options, name="your assignments")
     render_submission(result, console, details=not brief)
+    if summary is not None:
+        with summary.open("a") as f:
+            f.write(to_markdown_summary(result) + "\n")
+    if junit is not None:
+        write_junit([result], junit)
     sys.exit(0 if result.score >= result.max_score and all(c.outcome == "passed" for c in result.checks) else 1)

@@ -19,8 +19,8 @@ _VISIBILITY = {"public": "visible", "hidden": "after_published"}
 
 
 def _test(check: CheckResult, number: str) -> dict[str, Any]:
-    name = f"{check.part}: {check.function} {check.kind}"
-    if check.visibility == "hidden":
+    name = f"{check.part}: {check.name}"
+    if check.visibility == "hidden" and "hidden" not in check.name:
         name += " (hidden)"
     return {
         "name": name,

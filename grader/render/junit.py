@@ -27,7 +27,7 @@ def _testcase(suite: ET.Element, classname: str, check: CheckResult) -> None:
         suite,
         "testcase",
         classname=classname,
-        name=_clean(f"{check.function} {check.kind}"),
+        name=_clean(check.name),
         time=_seconds(check.seconds),
     )
     if check.outcome == "failed":

@@ -29,7 +29,7 @@ def _fenced(text: str) -> str:
 
 
 def _label(check: CheckResult) -> str:
-    return f"{check.function} {check.kind}"
+    return check.name
 
 
 def _row(check: CheckResult) -> str:
