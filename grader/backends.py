@@ -15,6 +15,10 @@ from typing import Any, Protocol
 from grader import isolate
 
 
+class BackendError(Exception):
+    """The backend cannot start (an unreachable scheduler): nothing was graded."""
+
+
 class Backend(Protocol):
     label: str
 
@@ -59,9 +63,14 @@ class DaskBackend:
     """
 
     def __init__(self, scheduler: Any):
-        from distributed import Client
-
-        self._client = Client(scheduler, timeout="30s", set_as_default=False)
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BackendError("--scheduler needs the distributed package: pip install -e '.[cluster]'") from None
+        try:
+            self._client = Client(scheduler, timeout="30s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise BackendError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
         workers = len(self._client.scheduler_info().get("workers", {}))
         self.label = f"dask {self._client.scheduler.address} ({workers} worker{'s' if workers != 1 else ''})"
         self._futures: list[Any] = []
@@ -75,7 +84,7 @@ class DaskBackend:
     def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
         from distributed import as_completed
 
-        return iter(as_completed(list(futures)))
+        return iter(as_completed(list(futures), loop=self._client.loop))
 
     def cancel(self) -> None:
         """Drop the queued tasks; a running one stops at its own limit on its worker."""

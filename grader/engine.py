@@ -15,6 +15,7 @@ from typing import Sequence
 import torch
 
 import reference.device
+from grader.failed import zero_part
 from grader.context import Ctx, GradeOptions, Verdict
 from grader.plan import Planned, plan_part
 from grader.pool import StudentError, Worker, WorkerDied, WorkerTimeout
@@ -37,7 +38,7 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
         try:
             staged = stage(Path(src), Path(tmp) / "stage", [p.module for p in parts])
         except SubmissionError as exc:
-            results = tuple(_error_part(p, plan_part(p, options), str(exc)) for p in parts)
+            results = tuple(_broken(p, plan_part(p, options), str(exc)) for p in parts)
             return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
         with Worker(staged.root, options.limits, launcher) as worker:
             try:
@@ -53,17 +54,17 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
 def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOptions) -> PartResult:
     planned = plan_part(part, options)
     if part.module not in staged.modules:
-        return _error_part(part, planned, f"assignments/{part.module}.py is missing from the submission")
+        return _broken(part, planned, f"assignments/{part.module}.py is missing from the submission")
     found = check_module(staged.root / "assignments" / f"{part.module}.py")
     if found:
-        return _error_part(part, planned, f"assignments/{part.module}.py {FORBIDDEN_NOTE}: " + "; ".join(found))
+        return _broken(part, planned, f"assignments/{part.module}.py {FORBIDDEN_NOTE}: " + "; ".join(found))
     worker.violations.clear()
     try:
         worker.load(part.module)
     except StudentError as e:
-        return _error_part(part, planned, f"assignments/{part.module}.py does not import: {e.type}: {e.text}\n{e.traceback}".rstrip())
+        return _broken(part, planned, f"assignments/{part.module}.py does not import: {e.type}: {e.text}\n{e.traceback}".rstrip())
     except (WorkerTimeout, WorkerDied) as e:
-        return _error_part(part, planned, f"importing assignments/{part.module}.py failed: {e}")
+        return _broken(part, planned, f"importing assignments/{part.module}.py failed: {e}")
     ctx = Ctx(worker, part, options)
     done: dict[str, CheckResult] = {}
     for p in planned:
@@ -110,9 +111,6 @@ def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float
     )
 
 
-def _error_part(part: PartSpec, planned: list[Planned], error: str) -> PartResult:
-    checks = tuple(
-        CheckResult(part.name, p.name, p.function, p.kind, p.visibility, "error", 0.0, p.points, error)
-        for p in planned
-    )
-    return PartResult(part.name, checks, error)
+def _broken(part: PartSpec, planned: list[Planned], error: str) -> PartResult:
+    """The part's module is at fault (missing, not importing, a forbidden import): all zero."""
+    return zero_part(part, planned, error, error)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from grader.context import GradeOptions
-from grader.plan import plan_part
+from grader.plan import Planned, plan_part
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.spec import PartSpec
 
@@ -28,12 +28,12 @@ def failed_result(
 
     PartResult.error stays None: renderers read it as "did not import", which is not the reason.
     """
-    results = tuple(
-        PartResult(
-            part.name,
-            tuple(CheckResult(part.name, p.name, p.function, p.kind, p.visibility, "error", 0.0, p.points, message)
-                  for p in plan_part(part, options)),
-        )
-        for part in parts
-    )
+    results = tuple(zero_part(part, plan_part(part, options), message) for part in parts)
     return SubmissionResult(name, results, device, sandbox, round(seconds, 3))
+
+
+def zero_part(part: PartSpec, planned: Sequence[Planned], message: str, error: str | None = None) -> PartResult:
+    """Every planned check of a part as an error scoring 0 with `message`; `error` is set when the
+    part's module itself is at fault (missing, not importing, a forbidden import)."""
+    checks = tuple(CheckResult(part.name, p.name, p.function, p.kind, p.visibility, "error", 0.0, p.points, message) for p in planned)
+    return PartResult(part.name, checks, error)

@@ -2,26 +2,25 @@
 
 A folder of GitHub Classroom clones is graded as cloned: `git rev-list -1 --before=DEADLINE
 HEAD` picks the commit by committer date (set on the student's machine: git does not record
-when a commit was pushed), `git ls-tree` lists its files and
-`git archive` exports only the ones graded, read in memory. The working tree is never looked at:
-uncommitted edits are not part of a submission.
+when a commit was pushed), `git ls-tree` lists its files and `git archive` exports only the ones
+graded, read in memory. The working tree is never looked at: uncommitted edits are not graded.
 """
 from __future__ import annotations
 
 import io
-from datetime import datetime
 import subprocess
 import tarfile
+from datetime import datetime
 from pathlib import Path
 
 from grader.inputs import (
     MAX_ENTRIES,
     MAX_FILE_BYTES,
     Submission,
-    read_bounded,
     content_hash,
     graded_paths,
     problem_submission,
+    read_bounded,
     safe_name,
 )
 

@@ -33,10 +33,14 @@ from grader.proctree import descendants, kill_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 _PRELOAD = ["grader.engine", "grader.parts", "grader.isolate"]
+_READY = b"ready"
+STARTUP_SECONDS = 120.0  # a fork takes milliseconds; a spawned interpreter's imports, seconds
 
 
 @dataclass(frozen=True, eq=False)
 class Job:
+    """One submission to grade: its files (relative path -> bytes), the part names, how, how long."""
+
     name: str
     files: Mapping[str, bytes] = field(repr=False)
     parts: tuple[str, ...]
@@ -90,10 +94,15 @@ def _watch(parent: int, deadline: float) -> None:
     os._exit(3)
 
 
-def _child(conn: Connection, job: Job, deadline: float) -> None:
-    """Entry of a child, forked or spawned: own session, watchdog, grade, reply, exit."""
+def _child(conn: Connection, job: Job) -> None:
+    """Entry of a child, forked or spawned: own session, imports, "ready", grade, reply, exit."""
     os.setsid()  # a Ctrl-C at the terminal is the batch's to handle, not each child's
-    threading.Thread(target=_watch, args=(os.getppid(), deadline + 2.0), daemon=True).start()
+    import grader.engine  # noqa: F401  (already there when forked; a spawned child pays for it here)
+    import grader.parts  # noqa: F401
+
+    # The limit is counted from here, so start-up on a loaded machine is not charged to the student.
+    threading.Thread(target=_watch, args=(os.getppid(), time.monotonic() + job.limit_seconds + 2.0), daemon=True).start()
+    conn.send_bytes(_READY)
     try:
         payload: dict[str, Any] = {"result": grade_job(job)}
     except BaseException as exc:  # a grader bug: this submission's row says so, the batch goes on
@@ -111,10 +120,10 @@ class _Running:
     wait: Callable[[float], int | None]  # seconds -> exit code, or None while still running
 
 
-def _fork(job: Job, deadline: float) -> _Running:
+def _fork(job: Job) -> _Running:
     ctx = multiprocessing.get_context("forkserver")
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, job, deadline), name=f"grade-{job.name}")
+    proc = ctx.Process(target=_child, args=(send, job), name=f"grade-{job.name}")
     proc.start()
     send.close()
 
@@ -125,16 +134,14 @@ def _fork(job: Job, deadline: float) -> _Running:
     return _Running(proc.pid or 0, receive, wait)
 
 
-def _spawn(job: Job, deadline: float) -> _Running:
+def _spawn(job: Job) -> _Running:
     receive, send = os.pipe()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "grader.isolate", str(send)],
-        stdin=subprocess.PIPE, pass_fds=(send,), cwd=str(ROOT), env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
-    )
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    proc = subprocess.Popen([sys.executable, "-m", "grader.isolate", str(send)], stdin=subprocess.PIPE, pass_fds=(send,),
+                            cwd=str(ROOT), env={**os.environ, "PYTHONPATH": path})
     os.close(send)
     assert proc.stdin is not None
-    # The deadline travels as seconds left: monotonic clocks are per boot, not per process.
-    proc.stdin.write(pickle.dumps((job, deadline - time.monotonic())))
+    proc.stdin.write(pickle.dumps(job))
     proc.stdin.close()
 
     def wait(seconds: float) -> int | None:
@@ -163,49 +170,68 @@ def _exit_message(code: int | None) -> str:
     return f"the grading process exited with status {code} without a result; every check scores 0"
 
 
+def _receive(conn: Connection, until: float, cancel: threading.Event | None) -> bytes | str:
+    """The next message, or why there is none: "cancelled", "timeout" or "died"."""
+    while True:
+        if cancel is not None and cancel.is_set():
+            return "cancelled"
+        left = until - time.monotonic()
+        if left <= 0:
+            return "timeout"
+        if conn.poll(min(left, 0.2)):
+            try:
+                return conn.recv_bytes()
+            except (EOFError, OSError):
+                return "died"
+
+
 def run(job: Job, cancel: threading.Event | None = None, method: Literal["auto", "fork", "spawn"] = "auto") -> Outcome:
     """Grade `job` in a child; never raises for what the submission does.
 
-    "auto" forks from the fork server, except in a daemonic process (a Dask worker under its
-    nanny), which multiprocessing forbids to have children: there it spawns an interpreter.
+    The limit runs from the child's "ready" (its imports done) to its result. "auto" forks from
+    the fork server, except in a daemonic process (a Dask worker under its nanny), which
+    multiprocessing forbids to have children: there it spawns an interpreter.
     """
-    start = time.monotonic()
-    deadline = start + job.limit_seconds
     multiprocessing.set_forkserver_preload(_PRELOAD)
     if method == "auto":
         method = "spawn" if multiprocessing.current_process().daemon else "fork"
-    child = _spawn(job, deadline) if method == "spawn" else _fork(job, deadline)
     host, version = socket.gethostname(), grader_version()
-    payload: dict[str, Any] | None = None
+    child = _spawn(job) if method == "spawn" else _fork(job)
+    start = time.monotonic()
+
+    def stopped(error: str, **flags: bool) -> Outcome:
+        return Outcome(job.name, None, error, seconds=time.monotonic() - start, grader_version=version, host=host, **flags)
+
+    ready: bytes | str = "died"
+    reply: bytes | str = "died"
     try:
-        while payload is None:
-            if cancel is not None and cancel.is_set():
-                return Outcome(job.name, None, "cancelled", cancelled=True, seconds=time.monotonic() - start, grader_version=version, host=host)
-            left = deadline - time.monotonic()
-            if left <= 0:
-                message = (f"grading did not finish within {job.limit_seconds:g} s (the limit per submission) and was "
-                           "stopped; every check scores 0. Does a function loop forever or run far too slowly?")
-                return Outcome(job.name, None, message, timed_out=True, seconds=time.monotonic() - start, grader_version=version, host=host)
-            if child.conn.poll(min(left, 0.2)):
-                try:
-                    payload = json.loads(child.conn.recv_bytes())
-                except (EOFError, OSError):
-                    code = child.wait(5.0)
-                    return Outcome(job.name, None, _exit_message(code), seconds=time.monotonic() - start, grader_version=version, host=host)
+        ready = _receive(child.conn, start + STARTUP_SECONDS, cancel)
+        start = time.monotonic()
+        if ready == _READY:
+            reply = _receive(child.conn, start + job.limit_seconds, cancel)
     finally:
-        if child.wait(0.0 if payload is None else 5.0) is None:
+        # A child that replied exits by itself; any other is killed with all it started.
+        if child.wait(5.0 if isinstance(reply, bytes) else 0.0) is None:
             kill_tree(child.pid)
             child.wait(5.0)
         child.conn.close()
-    seconds = time.monotonic() - start
+    if "cancelled" in (ready, reply):
+        return stopped("cancelled", cancelled=True)
+    if ready != _READY:
+        return stopped("the grading process did not start in time" if ready == "timeout" else _exit_message(child.wait(0.0)))
+    if reply == "timeout":
+        return stopped(f"grading did not finish within {job.limit_seconds:g} s (the limit per submission) and was "
+                       "stopped; every check scores 0. Does a function loop forever or run far too slowly?", timed_out=True)
+    if not isinstance(reply, bytes):
+        return stopped(_exit_message(child.wait(0.0)))
+    payload = json.loads(reply)
     if "error" in payload:
-        return Outcome(job.name, None, str(payload["error"]), seconds=seconds, grader_version=version, host=host)
-    return Outcome(job.name, payload["result"], seconds=seconds, grader_version=version, host=host)
+        return stopped(str(payload["error"]))
+    return Outcome(job.name, payload["result"], seconds=time.monotonic() - start, grader_version=version, host=host)
 
 
 def _spawned_main(fd: int) -> None:
-    job, left = pickle.loads(sys.stdin.buffer.read())
-    _child(Connection(fd, readable=False), job, time.monotonic() + left)
+    _child(Connection(fd, readable=False), pickle.loads(sys.stdin.buffer.read()))
 
 
 if __name__ == "__main__":

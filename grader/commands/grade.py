@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from grader import batch
-from grader.backends import Backend, DaskBackend, LocalBackend
+from grader.backends import Backend, BackendError, DaskBackend, LocalBackend
 from grader.commands.options import device_option, timing_option
 from grader.context import GradeOptions
 from grader.gitinput import parse_deadline
@@ -85,7 +85,7 @@ def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int,
                 if entry.name not in fresh:
                     write_submission_files(entry, out_dir)
             write_batch_files(entries, out_dir)
-    except (GradebookError, batch.DuplicateNames, InputError) as exc:
+    except (GradebookError, batch.DuplicateNames, InputError, BackendError) as exc:
         raise click.ClickException(str(exc)) from None
     names = {s.name for s in submissions}
     mine = [e for e in entries if e.name in names]

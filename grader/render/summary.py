@@ -4,29 +4,12 @@ Hidden checks show their name and status only: no points, feedback or counterexa
 """
 from __future__ import annotations
 
-import re
-
 from grader.render import format_points
+from grader.render.markdown_text import fenced as _fenced
+from grader.render.markdown_text import inline as _inline
 from grader.results import CheckResult, PartResult, SubmissionResult
 
 _EMOJI = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
-
-# Backslash-escaping markdown's active characters keeps student text literal: "|" cannot split a
-# table cell, "<" cannot open raw HTML, "[...](...)" cannot become a link.
-_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>|~#])")
-
-
-def _inline(text: str) -> str:
-    """One table cell or list item: markdown escaped, line breaks as <br>."""
-    return "<br>".join(_MD_ACTIVE.sub(r"\\\1", text).splitlines())
-
-
-def _fenced(text: str) -> str:
-    """A code block whose fence is longer than any backtick run inside, so it cannot be closed."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
-
 
 def _label(check: CheckResult) -> str:
     return check.name

@@ -1,0 +1,59 @@
+"""feedback.md: what passed, what failed with expected vs got and the smallest input; hidden checks bare."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from render_fixtures import BACKWARD_MESSAGE, HIDDEN_MESSAGE, IMPORT_ERROR, check, sample_result
+
+from grader.render.feedback_md import to_feedback_markdown
+from grader.results import PartResult
+
+
+def test_total_and_each_part_score_head_their_sections():
+    text = to_feedback_markdown(sample_result())
+
+    assert "**Total: 12.5 / 50**" in text
+    assert "## conv: 7.5 / 22.5" in text and "## rnn: 0 / 20" in text
+
+
+def test_a_failed_public_check_shows_its_message_and_smallest_input():
+    text = to_feedback_markdown(sample_result())
+
+    assert BACKWARD_MESSAGE in text  # expected vs got, fenced as typed
+    assert "Smallest failing input: x: (1, 1, 3, 3), w: (1, 1, 2, 2), stride=1, pad=0" in text
+
+
+def test_hidden_checks_show_name_and_outcome_but_never_their_message():
+    text = to_feedback_markdown(sample_result())
+
+    assert "hidden check failed" not in text and "3.2" not in text
+    assert HIDDEN_MESSAGE.splitlines()[1] not in text
+    assert "❌ failed" in text
+
+
+def test_an_import_error_is_shown_once_per_part():
+    text = to_feedback_markdown(sample_result())
+
+    assert text.count(IMPORT_ERROR) >= 1
+    assert "could not be graded" in text
+
+
+def test_student_text_cannot_inject_markdown():
+    sneaky = check(outcome="failed", score=0.0, message="```\n</details><img src=x>")
+    result = replace(sample_result(), parts=(PartResult("conv", (sneaky,)),))
+
+    text = to_feedback_markdown(result)
+
+    assert "````text\n```\n</details><img src=x>\n````" in text
+
+
+def test_notes_such_as_the_commit_graded_are_listed():
+    text = to_feedback_markdown(sample_result(), notes=("graded commit abc123 (HEAD)",), graded_at="2026-12-02T10:00:00+00:00")
+
+    assert "- graded commit abc123 (HEAD)" in text and "Graded 2026-12-02T10:00:00+00:00" in text
+
+
+def test_what_the_code_printed_is_left_out_as_it_could_hold_hidden_inputs():
+    result = replace(sample_result(), stdout="x = [[0.123, 0.456]]  # printed during a hidden check")
+
+    assert "0.456" not in to_feedback_markdown(result)
