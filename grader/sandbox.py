@@ -33,8 +33,9 @@ class Launcher:
 
     label = "process"
     warning = (
-        "graded WITHOUT the sandbox (bubblewrap is missing or cannot create namespaces): student code "
-        "ran as an ordinary process with resource limits only; install bubblewrap for isolation"
+        "graded WITHOUT the sandbox: student code ran as an ordinary process with resource limits only "
+        "(bubblewrap is missing, cannot create namespaces here, or --sandbox process was chosen); "
+        "install bubblewrap for isolation"
     )
 
     def __init__(self) -> None:

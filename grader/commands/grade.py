@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from grader import batch
@@ -27,6 +29,8 @@ from grader.inputs import InputError, read_submission
 from grader.outputs import write_batch_files, write_submission_files
 from grader.parts import select
 from grader.render.terminal import render_batch
+from grader.config import load_config
+from grader.sandbox import choose_launcher
 from grader.spec import PartSpec
 
 
@@ -42,8 +46,10 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory.")
 @click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
-@click.option("--hidden-seed", type=int, envvar="GRADELAB_HIDDEN_SEED", default=0, show_envvar=True,
-              help="Seed of the hidden checks' inputs; keep it out of what students see.")
+@click.option("--hidden-seed", type=int, default=None,
+              help="Seed of the hidden checks' inputs [default: from --config or $GRADELAB_HIDDEN_SEED]; keep it from students.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), envvar="GRADELAB_CONFIG",
+              help="The instructor's TOML configuration (hidden_seed = N), kept out of the student repository.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Submissions graded at once [default: the number of cores].")
 @click.option("--timeout", "limit", type=click.FloatRange(min=1), default=600.0, show_default=True,
               help="Wall-clock limit of one submission, in seconds; past it every check scores 0.")
@@ -58,7 +64,7 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
               help="How student code is confined: the strongest available (auto), bubblewrap, or a plain process.")
 @device_option
 @timing_option
-def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int, jobs: int | None, limit: float,
+def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int | None, config_path: Path | None, jobs: int | None, limit: float,
           deadline: str | None, regrade: bool, book_path: Path | None, scheduler: str | None, examples_scale: float,
           sandbox: str, device: str, timing: bool) -> None:
     """Grade INPUTS (submission folders, .zip archives, git repositories) with the public and hidden checks."""
@@ -68,6 +74,8 @@ def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int,
         when = parse_deadline(deadline) if deadline else None
     except (KeyError, ValueError) as exc:
         raise click.BadParameter(str(exc.args[0])) from None
+    hidden_seed = _hidden_seed(hidden_seed, config_path, console)
+    _warn_without_sandbox(sandbox, console)
     options = GradeOptions(visibility=("public", "hidden"), hidden_seed=hidden_seed, device=device, timing=timing,
                            examples_scale=examples_scale, sandbox=sandbox)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -97,6 +105,26 @@ def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int,
     if report.interrupted:
         console.print("interrupted: every submission graded so far is in the gradebook; run the same command to go on")
         sys.exit(130)
+
+
+def _hidden_seed(given: int | None, config_path: Path | None, console: Console) -> int:
+    if given is not None:
+        return given
+    config = load_config(config_path)
+    if config.hidden_seed is None:
+        console.print("[yellow]note:[/] no hidden seed configured (--hidden-seed, --config, $GRADELAB_HIDDEN_SEED): "
+                      "hidden checks use seed 0, which anyone with this code can reproduce", highlight=False)
+        return 0
+    return config.hidden_seed
+
+
+def _warn_without_sandbox(choice: str, console: Console) -> None:
+    try:
+        launcher = choose_launcher(choice)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    if launcher.warning:
+        console.print(Panel(Text(launcher.warning), title="WARNING: no sandbox", border_style="bold red"))
 
 
 def _run(the_plan: batch.Plan, chosen: tuple[PartSpec, ...], options: GradeOptions, book: Gradebook,
