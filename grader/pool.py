@@ -237,16 +237,6 @@ class Worker:
     def load(self, module: str, funcs: list[str] | None = None) -> None:
         self.request({"op": "import", "module": module, "funcs": funcs or []}, [])
 
-    def drop(self, handles: list[wire.Handle]) -> None:
-        self.request({"op": "drop", "ids": [h.id for h in handles]}, [])
-
-    def store(self, value: Any) -> wire.Handle:
-        arrays: list[np.ndarray] = []
-        reply, _ = self.request({"op": "store", "value": wire.encode(value, arrays)}, arrays)
-        if type(reply.get("handle")) is not int:
-            self._malformed("a store reply without a handle")
-        return wire.Handle(reply["handle"])
-
     def call(
         self,
         module: str,
@@ -256,7 +246,6 @@ class Worker:
         keep: int | None = None,
         omit: int | None = None,
         release: tuple[wire.Handle, ...] = (),
-        args_handle: wire.Handle | None = None,
         probe: list[int] | None = None,
         pick: int | None = None,
         return_args: bool = False,
@@ -275,8 +264,6 @@ class Worker:
             "pick": pick,
             "return_args": return_args,
         }
-        if args_handle is not None:
-            header["args_handle"] = args_handle.id
         if (module, func) in self.hung:
             raise WorkerTimeout(self.hung[module, func])
         start = time.perf_counter()

@@ -106,26 +106,14 @@ class Server:
             self.function(header["module"], func)
         self.reply({"ok": True})
 
-    def op_store(self, header: dict, bufs: list[bytes]) -> None:
-        value = wire.decode(header["value"], header, bufs, self.handles).value
-        self.reply({"ok": True, "handle": self.keep(value).id})
-
-    def op_drop(self, header: dict, bufs: list[bytes]) -> None:
-        for hid in header["ids"]:
-            self.handles.pop(hid, None)
-        self.reply({"ok": True})
-
     def op_call(self, header: dict, bufs: list[bytes]) -> None:
         """Call one function. `keep` names the result position kept here as a handle (a cache),
         `omit` one left out of the reply; `release` frees handles once the call is done;
-        `args_handle` takes stored arguments; `probe` answers with the values at those flat
-        indices of result[pick] only (timing: the result itself never crosses the pipe);
+        `probe` answers with the values at those flat indices of result[pick] only (timing: the
+        result itself never crosses the pipe);
         `return_args` sends the arguments back, to see whether the call modified them."""
         fn = self.function(header["module"], header["func"])
-        if "args_handle" in header:
-            args = self.handles[header["args_handle"]]
-        else:
-            args = wire.decode(header["args"], header, bufs, self.handles).value
+        args = wire.decode(header["args"], header, bufs, self.handles).value
         try:
             result = fn(*args)
         finally:
