@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,7 +48,6 @@ class CaseFailure:
     dout: Any = None
     traceback: str = ""
     input_free: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -201,15 +201,13 @@ class Worker:
             wire.send(self._wfd, header, arrays, deadline)
             reply, bufs = wire.receive(self._rfd, deadline, max_bytes=self.limits.reply_bytes)
         except wire.Deadline:
-            self._kill()
-            self.restarts += 1
+            self._lose()
             raise WorkerTimeout(
                 f"the call did not finish within {timeout or self.limits.call_seconds:g} s and was stopped"
             ) from None
         except (wire.PeerClosed, OSError):
             code = self.proc.wait(timeout=5) if self.proc else None
-            self._kill()
-            self.restarts += 1
+            self._lose()
             raise WorkerDied(_death_message(code)) from None
         except wire.ProtocolError as exc:
             self._malformed(str(exc))
@@ -223,9 +221,13 @@ class Worker:
             raise StudentError(error if isinstance(error, dict) else {})
         return reply, bufs
 
-    def _malformed(self, why: str) -> NoReturn:
+    def _lose(self) -> None:
+        """Kill a worker that failed mid-request; the next request starts a fresh one."""
         self._kill()
         self.restarts += 1
+
+    def _malformed(self, why: str) -> NoReturn:
+        self._lose()
         raise WorkerDied(f"the worker sent a malformed reply ({why}); was the grader's pipe written to?")
 
     def _decode(self, tag: Any, reply: dict, bufs: list[bytes]) -> wire.Decoded:
@@ -234,8 +236,8 @@ class Worker:
         except (wire.ProtocolError, TypeError, ValueError, KeyError, IndexError) as exc:
             self._malformed(str(exc))
 
-    def load(self, module: str, funcs: list[str] | None = None) -> None:
-        self.request({"op": "import", "module": module, "funcs": funcs or []}, [])
+    def load(self, module: str) -> None:
+        self.request({"op": "import", "module": module}, [])
 
     def call(
         self,

@@ -57,10 +57,6 @@ class PartResult:
     def max_score(self) -> float:
         return round(sum(c.max_score for c in self.checks), 6)
 
-    @property
-    def passed(self) -> bool:
-        return all(c.outcome == "passed" for c in self.checks)
-
 
 @dataclass(frozen=True)
 class SubmissionResult:

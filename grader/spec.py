@@ -150,6 +150,3 @@ class PartSpec:
                 return layer
         raise KeyError(forward)
 
-    @property
-    def functions(self) -> list[str]:
-        return [f for layer in self.layers for f in (layer.forward, layer.backward) if f]

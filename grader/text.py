@@ -11,6 +11,3 @@ def clean_output(text: str) -> str:
     """Strip ANSI escape sequences and control characters (tabs and newlines stay)."""
     return _CONTROL.sub("", _ANSI.sub("", text.replace("\r\n", "\n")))
 
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -102,8 +102,6 @@ class Server:
 
     def op_import(self, header: dict, bufs: list[bytes]) -> None:
         self.load(header["module"])
-        for func in header.get("funcs", []):
-            self.function(header["module"], func)
         self.reply({"ok": True})
 
     def op_call(self, header: dict, bufs: list[bytes]) -> None:
