@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from grader import hidden
 from grader.context import GradeOptions
 from grader.plan import Planned, plan_part
 from grader.results import CheckResult, PartResult, SubmissionResult
@@ -35,5 +36,9 @@ def failed_result(
 def zero_part(part: PartSpec, planned: Sequence[Planned], message: str, error: str | None = None) -> PartResult:
     """Every planned check of a part as an error scoring 0 with `message`; `error` is set when the
     part's module itself is at fault (missing, not importing, a forbidden import)."""
-    checks = tuple(CheckResult(part.name, p.name, p.function, p.kind, p.visibility, "error", 0.0, p.points, message) for p in planned)
+    checks = tuple(
+        CheckResult(part.name, p.name, p.function, p.kind, p.visibility, "error", 0.0, p.points,
+                    hidden.NOT_GRADED if p.visibility == "hidden" else message)
+        for p in planned
+    )
     return PartResult(part.name, checks, error)

@@ -16,7 +16,7 @@ import sys
 
 FORBIDDEN = ("torch", "scipy", "tensorflow", "jax", "jaxlib", "reference", "grader", "sklearn", "cupy", "numba")
 
-state: dict = {"seccomp": False, "violations": []}
+state: dict = {"seccomp": False, "landlock": False, "violations": []}
 
 
 class ForbiddenImport(ImportError):
@@ -89,10 +89,62 @@ def install_seccomp() -> bool:
     return libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
 
 
-def install(seccomp: bool = True) -> None:
+# Landlock (linux/landlock.h): syscall numbers, rule type and filesystem access rights.
+LANDLOCK_CREATE, LANDLOCK_ADD_RULE, LANDLOCK_RESTRICT = 444, 445, 446
+LANDLOCK_VERSION, PATH_BENEATH = 1, 1
+FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+FS_ALL_V1 = (1 << 13) - 1  # execute .. make_sym: every right of ABI 1
+FS_REFER, FS_TRUNCATE = 1 << 13, 1 << 14
+FS_FILE_ONLY = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE
+
+
+def install_landlock(read: list[str], write: list[str]) -> bool:
+    """Confine this process's filesystem access to reading `read` and using `write` fully.
+
+    Everything else, /proc included, can no longer be opened: the grader's own environment
+    and files are out of reach even where the worker shares the grader's uid (or is root, on
+    the process fallback). False where the kernel has no Landlock; then nothing changed.
+    """
+    if sys.platform != "linux":
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    abi = libc.syscall(LANDLOCK_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(LANDLOCK_VERSION))
+    if abi < 1:
+        return False
+    handled = FS_ALL_V1 | (FS_REFER if abi >= 2 else 0) | (FS_TRUNCATE if abi >= 3 else 0)
+    attr = struct.pack("Q", handled)  # the ABI-1 layout: later fields default to "not handled"
+    ruleset = libc.syscall(LANDLOCK_CREATE, ctypes.c_char_p(attr), ctypes.c_size_t(len(attr)), ctypes.c_uint32(0))
+    if ruleset < 0:
+        return False
+    try:
+        readable = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
+        for paths, rights in ((read, readable), (write, handled)):
+            for path in paths:
+                try:
+                    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+                except OSError:
+                    continue  # a runtime path that is not there needs no rule
+                try:
+                    allowed = rights if os.path.isdir(path) else rights & FS_FILE_ONLY
+                    rule = struct.pack("=Qi", allowed & handled, fd)
+                    if libc.syscall(LANDLOCK_ADD_RULE, ruleset, ctypes.c_int(PATH_BENEATH), ctypes.c_char_p(rule), ctypes.c_uint32(0)) != 0:
+                        return False
+                finally:
+                    os.close(fd)
+        if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return False
+        return libc.syscall(LANDLOCK_RESTRICT, ruleset, ctypes.c_uint32(0)) == 0
+    finally:
+        os.close(ruleset)
+
+
+def install(seccomp: bool = True, fs: dict | None = None) -> None:
     for name in list(sys.modules):
         if name.partition(".")[0] in FORBIDDEN:
             del sys.modules[name]
     sys.meta_path.insert(0, _Blocker())
+    if fs is not None:
+        state["landlock"] = install_landlock(list(fs.get("read", ())), list(fs.get("write", ())))
     if seccomp:
         state["seccomp"] = install_seccomp()

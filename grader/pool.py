@@ -118,7 +118,7 @@ class Worker:
 
     def hello(self) -> dict:
         reply, _ = self.request({"op": "ping"}, [])
-        self.isolation = self.launcher.label + ("+seccomp" if reply.get("seccomp") else "")
+        self.isolation = self.launcher.label + ("+landlock" if reply.get("landlock") else "") + ("+seccomp" if reply.get("seccomp") else "")
         if self.launcher.slot is not None and reply.get("uid") != self.launcher.slot.uid:
             raise WorkerDied(f"the worker runs as uid {reply.get('uid')}, not the sandbox's uid {self.launcher.slot.uid}")
         return reply
@@ -140,6 +140,7 @@ class Worker:
                 "file_bytes": self.limits.file_bytes,
                 "nproc": 0,  # set below, once the launcher has picked a slot
                 "seccomp": self.limits.seccomp,
+                "fs": self.launcher.fs_rules(self.root),
             },
         }
         argv = self.launcher.argv(self.root, [sys.executable, "-I", "-u", "-c", BOOTSTRAP, "{CFG}"])

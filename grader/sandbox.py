@@ -7,7 +7,12 @@
   and no_new_privs, before Python starts: root inside a sandbox can escape it, an ordinary uid
   cannot. A per-slot uid also makes RLIMIT_NPROC (counted per uid) a per-slot limit.
 - `Launcher` ("process"): the portable fallback (a laptop without bubblewrap, a CI runner that
-  forbids user namespaces): a child in its own session with the rlimits the platform offers.
+  forbids user namespaces): a child in its own session with the rlimits the platform offers,
+  a private temp folder, and, where the kernel has Landlock, filesystem access cut down to
+  reading the Python runtime and the submission: /proc (the grader's environment, and with it
+  a hidden seed given as $GRADELAB_HIDDEN_SEED), the instructor's files and other submissions
+  cannot be opened. As root it also drops to a per-slot uid, where that uid can run the
+  Python runtime (not where Python lives in root's home, as pyenv puts it).
 
 Killing a worker kills its process group; under bubblewrap that ends the pid namespace and so
 every process the student started. `sweep` then kills anything left that carries the worker's
@@ -22,10 +27,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.slots import Slot, acquire_slot
+from grader.slots import BASE_UID, SLOTS, Slot, acquire_slot
+
+SLOT_PROBE_UID = BASE_UID + SLOTS  # never a slot's uid: the probe owns nothing
 
 
 class Launcher:
@@ -41,18 +49,39 @@ class Launcher:
     def __init__(self) -> None:
         self.token = secrets.token_hex(8)
         self.slot: Slot | None = None
+        self._private: Path | None = None
 
     def argv(self, root: Path, cmd: list[str]) -> list[str]:
+        if os.geteuid() == 0 and unprivileged_python_works():
+            if self.slot is None:
+                self.slot = acquire_slot()
+            os.chown(self.private_dir(), self.slot.uid, self.slot.uid)
+            return drop_privileges(self.slot.uid) + cmd
         return cmd
+
+    def private_dir(self) -> Path:
+        """The worker's own temp folder and home, removed with the launcher."""
+        if self._private is None:
+            self._private = Path(tempfile.mkdtemp(prefix="gradelab-worker-"))
+            self._private.chmod(0o700)
+        return self._private
+
+    def fs_rules(self, root: Path) -> dict[str, list[str]] | None:
+        """What the worker may still open once Landlock is on: read the runtime and the
+        submission, write its private folder."""
+        read = ["/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/localtime",
+                *map(str, runtime_paths()), str(root)]
+        return {"read": read, "write": [str(self.private_dir()), "/dev/null"]}
 
     def env(self) -> dict[str, str]:
         # A cleared environment: nothing of the grader's (tokens, seeds, paths) reaches student code.
         threads = os.environ.get("GRADELAB_WORKER_THREADS", "1")
+        home = self._home()
         return {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
-            "HOME": "/tmp",
-            "TMPDIR": "/tmp",
+            "HOME": home,
+            "TMPDIR": home,
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
             "OPENBLAS_NUM_THREADS": threads,
@@ -60,6 +89,9 @@ class Launcher:
             "MKL_NUM_THREADS": threads,
             "GRADELAB_WORKER": self.token,
         }
+
+    def _home(self) -> str:
+        return str(self.private_dir())
 
     def path_inside(self, path: Path) -> Path:
         return path
@@ -90,6 +122,27 @@ class Launcher:
         if self.slot is not None:
             self.slot.release()
             self.slot = None
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
+
+
+def drop_privileges(uid: int) -> list[str]:
+    """setpriv's prefix: that uid and gid, no groups, no capabilities, no_new_privs."""
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--no-new-privs", "--"]
+
+
+@functools.lru_cache(maxsize=1)
+def unprivileged_python_works() -> bool:
+    """Whether an unprivileged uid can start this Python and import numpy (pyenv under /root: no)."""
+    if not shutil.which("setpriv"):
+        return False
+    probe = drop_privileges(SLOT_PROBE_UID) + [sys.executable, "-I", "-c", "import numpy"]
+    try:
+        return subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True, timeout=30, cwd="/").returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def _processes() -> list[tuple[int, bytes, int]]:
@@ -123,6 +176,12 @@ class BwrapLauncher(Launcher):
         self.bwrap = bwrap
         self.drop = drop_to_slot
 
+    def fs_rules(self, root: Path) -> dict[str, list[str]] | None:
+        return None  # the namespaces already show the worker nothing but its own binds
+
+    def _home(self) -> str:
+        return "/tmp"  # the sandbox's private tmpfs
+
     def argv(self, root: Path, cmd: list[str]) -> list[str]:
         if self.drop and self.slot is None:
             self.slot = acquire_slot()
@@ -145,9 +204,7 @@ class BwrapLauncher(Launcher):
             args += ["--ro-bind", str(Path(__file__).with_name(name)), f"/gradelab/{name}"]
         if self.drop:
             assert self.slot is not None
-            uid = str(self.slot.uid)
-            args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "setpriv", f"--reuid={uid}", f"--regid={uid}",
-                     "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+            args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", *drop_privileges(self.slot.uid)]
         return args + cmd
 
     def path_inside(self, path: Path) -> Path:

@@ -98,7 +98,8 @@ class Server:
                 self.reply({"ok": False, "error": format_error(exc, self.root)})
 
     def op_ping(self, header: dict, bufs: list[bytes]) -> None:
-        self.reply({"ok": True, "pid": os.getpid(), "uid": os.getuid(), "seccomp": bool(self.guard_state.get("seccomp"))})
+        self.reply({"ok": True, "pid": os.getpid(), "uid": os.getuid(), "seccomp": bool(self.guard_state.get("seccomp")),
+                    "landlock": bool(self.guard_state.get("landlock"))})
 
     def op_import(self, header: dict, bufs: list[bytes]) -> None:
         self.load(header["module"])
@@ -160,5 +161,5 @@ def main(wire_module: Any, rfd: int, wfd: int, root: str, limits: dict, guard: A
     os.chdir(root)
     sys.path.insert(0, root)
     if guard is not None:
-        guard.install(seccomp=bool(limits.get("seccomp")))
+        guard.install(seccomp=bool(limits.get("seccomp")), fs=limits.get("fs"))
     Server(rfd, wfd, root, guard.state if guard is not None else {}).serve()
