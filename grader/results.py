@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from grader.text import clean_line, clean_output
+
 Outcome = Literal["passed", "failed", "error", "skipped"]
 Kind = Literal["forward", "backward", "gradcheck", "example", "contract", "timing"]
 Visibility = Literal["public", "hidden"]
@@ -38,6 +40,10 @@ class CheckResult:
     counterexample: Counterexample | None = None
     seconds: float = 0.0
 
+    def __post_init__(self) -> None:
+        # Messages quote student exceptions and values: cleaned here, once, for every renderer.
+        object.__setattr__(self, "message", clean_output(self.message))
+
     @property
     def headline(self) -> str:
         return self.message.splitlines()[0] if self.message else ""
@@ -48,6 +54,10 @@ class PartResult:
     part: str
     checks: tuple[CheckResult, ...]
     error: str | None = None  # the module did not import: its checks all score zero
+
+    def __post_init__(self) -> None:
+        if self.error is not None:
+            object.__setattr__(self, "error", clean_output(self.error))
 
     @property
     def score(self) -> float:
@@ -69,6 +79,11 @@ class SubmissionResult:
     seconds: float
     stdout: str = ""  # what the student's code printed, capped and stripped; shown, never parsed
     warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "submission", clean_line(self.submission, 200))
+        object.__setattr__(self, "stdout", clean_output(self.stdout))
+        object.__setattr__(self, "warnings", tuple(clean_output(w) for w in self.warnings))
 
     @property
     def score(self) -> float:
