@@ -5,6 +5,7 @@ import pytest
 from conftest import VECTORIZED, grade
 
 from grader.results import SubmissionResult
+from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 
 
 def test_vectorized_solution_scores_full_marks(vectorized_result: SubmissionResult):
@@ -34,7 +35,9 @@ def test_stubs_score_zero_with_not_implemented(stubs_result: SubmissionResult):
     assert stubs_result.max_score == pytest.approx(100.0, abs=1e-9)
     assert all(p.error is None for p in stubs_result.parts)
     forwards = [c for c in stubs_result.checks if c.kind == "forward"]
-    assert forwards and all("not implemented yet" in c.message for c in forwards)
+    public = [c for c in forwards if c.visibility == "public"]
+    assert public and all("not implemented yet" in c.message for c in public)
+    assert all(c.message == HIDDEN_MESSAGES["failed"] for c in forwards if c.visibility == "hidden")
     assert all(c.outcome in ("failed", "skipped") for c in stubs_result.checks)
 
 

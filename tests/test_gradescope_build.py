@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from grader.commands import main
 from grader.gradescope_build import build_autograder_zip
 from grader.gradescope_run import AutograderConfig
+from grader.hidden import NOT_GRADED
 
 TOL = 1e-9
 CONFIG = AutograderConfig(parts=("shapes",), hidden_seed=7, timing=False, examples_scale=0.2, time_limit=20.0)
@@ -84,5 +85,7 @@ def test_a_hanging_upload_still_gets_results_before_gradescope_gives_up(tmp_path
     payload = simulate(tmp_path / "ag.zip", tmp_path, hanging(tmp_path / "upload"))
 
     assert payload["score"] == pytest.approx(0.0, abs=TOL)
-    assert all("did not finish within 4 s" in t["output"] for t in payload["tests"])
+    public = [t for t in payload["tests"] if "(hidden)" not in t["name"]]
+    assert public and all("did not finish within 4 s" in t["output"] for t in public)
+    assert all(t["output"] == NOT_GRADED for t in payload["tests"] if "(hidden)" in t["name"])
     assert {t["visibility"] for t in payload["tests"] if "(hidden)" in t["name"]} == {"hidden"}

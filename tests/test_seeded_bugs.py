@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 from conftest import grade
 from seeded_bugs import SEEDED_BUGS, SeededBug, materialize
 
@@ -48,4 +49,4 @@ def test_failure_feedback_shows_the_shrunk_input_and_errors(tmp_path: Path):
     assert max(ce.shapes["w"][2:]) == 2 and min(ce.shapes["w"][2:]) == 1
     assert "max abs error" in forward.message and "expected" in forward.message
     hidden = next(c for c in result.checks if c.name == "conv2d_forward forward (hidden)")
-    assert hidden.counterexample is None and "hidden inputs are not shown" in hidden.message
+    assert hidden.counterexample is None and hidden.message == HIDDEN_MESSAGES["failed"]
