@@ -353,6 +353,9 @@ def test_one_innocent_and_every_batch_stopper_graded_twice_in_one_out_folder(tmp
         assert rows["_gradebook.sqlite"]["score"] == pytest.approx(SHAPES_MAX, abs=TOL)
         assert "pooling.py: not a regular file" in rows["fifo"]["notes"]
         assert rows["fifo"]["score"] == pytest.approx(SHAPES_MAX, abs=TOL)
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        messages = [m for (m,) in db.execute("SELECT message FROM checks WHERE submission = 'surrogate'")]
+    assert any("bad \ufffd text" in m for m in messages), messages  # the surrogate reached the row, replaced
     feedback = (out / "surrogate" / "feedback.md").read_text(encoding="utf-8")
     assert not UNSAFE.search(feedback.replace("\n", "").replace("\t", ""))
     assert json.loads((out / "_gradebook.sqlite" / "results.json").read_text())["score"] == pytest.approx(SHAPES_MAX, abs=TOL)
