@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.inputs import InputError, Submission, default_name, input_kind, problem_submission, read_submission
+from grader.text import clean_line
 
 ROOT = Path(__file__).resolve().parents[1]
 READ_SECONDS = 60.0  # at most; a shorter --timeout bounds reading too
@@ -107,7 +108,7 @@ def read_inputs(paths: Sequence[Path], deadline: str | None, seconds: float, job
         try:
             return read_bounded_input(path, deadline, seconds, work_dir)
         except InputError as exc:
-            return f"skipped {exc}"
+            return f"skipped {clean_line(str(exc), 1000)}"  # a file name from the class folder
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         read = list(pool.map(one, paths))
