@@ -4,11 +4,15 @@ A submission is skipped while its gradebook row is current (same content hash, g
 and spec fingerprint) unless a regrade is asked for. Each result is recorded in its own
 transaction the moment it arrives, so a batch killed at any point keeps every result recorded
 before, and a re-run grades only what is missing: nothing twice.
+
+No one input can stop a batch. Two inputs that would share a gradebook row (and an output
+folder) are both left out with a warning while the rest are graded, and a name that the output
+folder's own files use (`reserved`) is graded under another name, with a note saying so.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 
 from grader.backends import Backend
 from grader.context import GradeOptions
@@ -21,16 +25,13 @@ from grader.results import SubmissionResult
 from grader.spec import PartSpec
 
 
-class DuplicateNames(Exception):
-    pass
-
-
 @dataclass(frozen=True)
 class Plan:
     todo: tuple[Submission, ...]
     skipped: tuple[Submission, ...]  # current in the gradebook
     grader_version: str
     spec: str
+    refused: tuple[str, ...] = ()  # why inputs were left out (a shared name), one line each
 
 
 @dataclass(frozen=True)
@@ -41,25 +42,38 @@ class Report:
     interrupted: bool
 
 
-def check_names(submissions: Sequence[Submission]) -> None:
-    """Two inputs with one gradebook name would overwrite each other's row: refuse up front."""
-    by_name: dict[str, list[str]] = {}
+def unreserved(s: Submission, reserved: Collection[str]) -> Submission:
+    """`s`, renamed "_<name>" when its name begins with a name the output folder's own files use
+    (compared case-insensitively, as some file systems do)."""
+    if not any(s.name.casefold().startswith(r.casefold()) for r in reserved):
+        return s
+    note = f"graded as _{s.name}: {s.name} is the name of one of the grader's own files"
+    return replace(s, name=f"_{s.name}", notes=(note, *s.notes))
+
+
+def split_clashes(submissions: Sequence[Submission]) -> tuple[list[Submission], list[str]]:
+    """(inputs with a name of their own, a line per name that two or more inputs share).
+
+    Names are compared case-insensitively: on such a file system two output folders would be one.
+    """
+    by_name: dict[str, list[Submission]] = {}
     for s in submissions:
-        by_name.setdefault(s.name, []).append(s.source)
-    clashes = {n: srcs for n, srcs in by_name.items() if len(srcs) > 1}
-    if clashes:
-        lines = [f"{n}: {', '.join(srcs)}" for n, srcs in sorted(clashes.items())]
-        raise DuplicateNames("these inputs share a gradebook name (rename one of each):\n  " + "\n  ".join(lines))
+        by_name.setdefault(s.name.casefold(), []).append(s)
+    kept = [s for s in submissions if len(by_name[s.name.casefold()]) == 1]
+    clashes = [f"{group[0].name}: {', '.join(s.source for s in group)}" for group in by_name.values() if len(group) > 1]
+    return kept, sorted(clashes)
 
 
-def plan(submissions: Sequence[Submission], parts: Sequence[PartSpec], options: GradeOptions, book: Gradebook, regrade: bool) -> Plan:
-    check_names(submissions)
+def plan(submissions: Sequence[Submission], parts: Sequence[PartSpec], options: GradeOptions, book: Gradebook, regrade: bool,
+         reserved: Collection[str] = ()) -> Plan:
+    submissions, clashes = split_clashes([unreserved(s, reserved) for s in submissions])
     version, spec = grader_version(), spec_fingerprint(parts, options)
     todo, skipped = [], []
     for s in submissions:
         current = not regrade and book.is_current(s.name, s.content_hash, version, spec)
         (skipped if current else todo).append(s)
-    return Plan(tuple(todo), tuple(skipped), version, spec)
+    refused = tuple(f"not graded, these inputs share the gradebook name {c} (rename all but one)" for c in clashes)
+    return Plan(tuple(todo), tuple(skipped), version, spec, refused)
 
 
 def _entry(s: Submission, result: SubmissionResult, status: Status, error: str, version: str, spec: str, host: str) -> Entry:
@@ -95,7 +109,7 @@ def grade(
     stopped: list[str] = []
 
     def record(entry: Entry) -> None:
-        book.record(entry)
+        entry = book.record(entry)  # as stored: what the files are rendered from
         (graded if entry.status in ("graded", "empty") else stopped).append(entry.name)
         on_recorded(entry)
 

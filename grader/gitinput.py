@@ -1,111 +1,207 @@
 """A git repository as a submission: graded at HEAD, or at the last commit before a deadline.
 
-A folder of GitHub Classroom clones is graded as cloned: `git rev-list -1 --before=DEADLINE
-HEAD` picks the commit by committer date (set on the student's machine: git does not record
-when a commit was pushed), `git ls-tree` lists its files and `git archive` exports only the ones
-graded, read in memory. The working tree is never looked at: uncommitted edits are not graded.
+A folder of GitHub Classroom clones is graded as cloned. Nothing the repository configures ever
+runs: its `.git` is checked (`grader.gitlayout`), HEAD is resolved from its files, and commits,
+trees and blobs are parsed here from the bytes `grader.gitobjects` reads. The commit graded is
+the newest by committer date reachable from HEAD that is not after the deadline (as
+`git rev-list -1 --before`; the date is set on the student's machine, git does not record when a
+commit was pushed). Only the trees staging needs are read, top level and the package folder down
+to the staging depth, under bounds on entries and bytes: a tree that expands to 10^9 paths costs
+what its first few levels cost. The working tree is never looked at: uncommitted edits are not
+graded. Reading runs in a bounded child process (`grader.readinput`), never in the batch.
 """
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
-from datetime import datetime
+import heapq
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from grader.inputs import (
-    MAX_ENTRIES,
-    MAX_FILE_BYTES,
-    Submission,
-    content_hash,
-    graded_paths,
-    problem_submission,
-    read_bounded,
-    safe_name,
-)
+from grader.gitlayout import LayoutError, check_layout, resolve_head
+from grader.gitobjects import ObjectError, ObjectStore
+from grader.inputs import MAX_DEPTH, MAX_ENTRIES, MAX_FILE_BYTES, Submission, content_hash, graded_paths, problem_submission, read_bounded, safe_name
 
-# `safe.directory=*`: clones made by another user (a CI checkout, a shared drive) are still read.
-# No hooks and no fsmonitor: reading a repository must never run a command it configures.
-_GIT = ["git", "-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"]
-_TIMEOUT = 120.0
+MAX_COMMITS = 10_000  # commits walked looking for the one before the deadline
+MAX_COMMIT_BYTES = 1 << 20
+MAX_TREE_BYTES = 4 << 20
+_REGULAR = ("100644", "100755")
 
 
 class GitError(Exception):
     pass
 
 
-def _git(repo: Path, *args: str) -> bytes:
-    env = {"PATH": "/usr/bin:/bin:/usr/local/bin", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "HOME": "/nonexistent"}
-    proc = subprocess.run([*_GIT, "-C", str(repo), *args], capture_output=True, timeout=_TIMEOUT, env=env)
-    if proc.returncode != 0:
-        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
-    return proc.stdout
+@dataclass(frozen=True)
+class Commit:
+    oid: str
+    tree: str
+    parents: tuple[str, ...]
+    when: int  # committer date, seconds since the epoch
+    offset: str  # the committer's UTC offset, "+0100"
+
+    def date(self) -> str:
+        """As `git log --format=%ci`: "2026-11-30 12:00:00 +0000"."""
+        sign = -1 if self.offset.startswith("-") else 1
+        tz = timezone(sign * timedelta(hours=int(self.offset[1:3]), minutes=int(self.offset[3:5])))
+        return datetime.fromtimestamp(self.when, tz).strftime("%Y-%m-%d %H:%M:%S ") + self.offset
 
 
-def pick_commit(repo: Path, deadline: str | None) -> str | None:
-    """HEAD's commit, or the last one committed before `deadline`; None when there is none."""
+def parse_commit(oid: str, data: bytes) -> Commit:
+    tree, parents, when, offset = "", [], None, "+0000"
+    for line in data.split(b"\n\n", 1)[0].decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(" ")
+        if key == "tree":
+            tree = value.strip()
+        elif key == "parent":
+            parents.append(value.strip())
+        elif key == "committer":
+            stamp, zone = value.rsplit(" ", 2)[-2:]
+            if not stamp.isdigit() or len(zone) != 5 or zone[0] not in "+-" or not zone[1:].isdigit():
+                raise GitError(f"commit {oid[:12]} has a malformed committer date")
+            when, offset = int(stamp), zone
+    if not tree or when is None:
+        raise GitError(f"commit {oid[:12]} is malformed")
+    return Commit(oid, tree, tuple(parents), when, offset)
+
+
+def _commit(store: ObjectStore, oid: str) -> Commit:
+    return parse_commit(oid, store.read(oid, "commit", MAX_COMMIT_BYTES))
+
+
+def pick_commit(store: ObjectStore, head: str, deadline: str | None) -> Commit | None:
+    """HEAD's commit, or the newest by committer date reachable from it that is not after
+    `deadline` (ISO 8601); None when there is none. A missing parent ends its line (a shallow clone)."""
+    first = _commit(store, head)
     if deadline is None:
-        return _git(repo, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
-    out = _git(repo, "rev-list", "-1", f"--before={deadline}", "HEAD").decode().strip()
-    return out or None
+        return first
+    limit = datetime.fromisoformat(deadline).timestamp()
+    queue: list[tuple[int, str, Commit]] = [(-first.when, first.oid, first)]
+    seen = {first.oid}
+    while queue:
+        if len(seen) > MAX_COMMITS:
+            raise GitError(f"more than {MAX_COMMITS} commits are newer than the deadline")
+        _, _, commit = heapq.heappop(queue)
+        if commit.when <= limit:
+            return commit
+        for parent in commit.parents:
+            if parent not in seen and store.info(parent) is not None:
+                seen.add(parent)
+                found = _commit(store, parent)
+                heapq.heappush(queue, (-found.when, found.oid, found))
+    return None
 
 
-def _tree(repo: Path, commit: str) -> dict[str, int]:
-    """Regular files of the commit -> size; links (120000) and submodules (160000) are left out."""
-    files: dict[str, int] = {}
-    for line in _git(repo, "ls-tree", "-r", "-l", "-z", commit).split(b"\0"):
-        if not line:
-            continue
-        meta, path = line.split(b"\t", 1)
-        mode, kind, _sha, size = meta.split()
-        if kind == b"blob" and mode in (b"100644", b"100755"):
-            files[path.decode("utf-8", "replace")] = int(size)
-    return files
+def parse_tree(oid: str, data: bytes) -> list[tuple[str, str, str]]:
+    """(mode, name, object id) of each entry of a tree object."""
+    width = 20 if len(oid) == 40 else 32
+    entries, i = [], 0
+    while i < len(data):
+        space, nul = data.find(b" ", i), data.find(b"\0", i)
+        if space < 0 or nul < space or nul + 1 + width > len(data):
+            raise GitError(f"tree {oid[:12]} is malformed")
+        entries.append((data[i:space].decode("ascii", "replace"), data[space + 1 : nul].decode("utf-8", "replace"),
+                        data[nul + 1 : nul + 1 + width].hex()))
+        i = nul + 1 + width
+    return entries
 
 
-def _export(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
-    if not paths:
-        return {}
-    tar = _git(repo, "archive", "--format=tar", commit, "--", *paths)
-    out: dict[str, bytes] = {}
-    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-        for member in archive.getmembers():
-            if member.isfile() and member.name in paths:
-                f = archive.extractfile(member)
-                if f is not None:
-                    out[member.name] = f.read(MAX_FILE_BYTES + 1)
-    return out
+class _TreeReader:
+    """Trees read once each (a bomb repeats one subtree), every entry listed counted against a bound."""
+
+    def __init__(self, store: ObjectStore):
+        self.store = store
+        self.cache: dict[str, list[tuple[str, str, str]]] = {}
+        self.listed = 0
+
+    def entries(self, oid: str) -> list[tuple[str, str, str]]:
+        if oid not in self.cache:
+            self.cache[oid] = parse_tree(oid, self.store.read(oid, "tree", MAX_TREE_BYTES))
+        found = self.cache[oid]
+        self.listed += len(found)
+        if self.listed > MAX_ENTRIES:
+            raise GitError(f"the commit's folders hold more than {MAX_ENTRIES} entries")
+        return found
+
+    def files(self, oid: str, prefix: str, depth: int) -> dict[str, str]:
+        """Regular files (path -> blob id) at most `depth` folders below `prefix`; links and
+        submodules are left out."""
+        found: dict[str, str] = {}
+        for mode, name, child in self.entries(oid):
+            if "/" in name or name in ("", ".", ".."):
+                raise GitError(f"a tree of the commit holds an invalid name {name[:80]!r}")
+            path = f"{prefix}{name}"
+            if mode in _REGULAR:
+                found[path] = child
+            elif mode == "40000" and depth > 0:
+                found.update(self.files(child, path + "/", depth - 1))
+        return found
 
 
-def read_git(path: Path, deadline: str | None) -> Submission:
-    """The repository at the chosen commit; no commit to grade is a problem, not an exception."""
+def graded_files(store: ObjectStore, tree: str) -> dict[str, str]:
+    """The paths `graded_paths` may keep: under assignments/ when it holds Python files, else
+    anywhere down to the staging depth."""
+    reader = _TreeReader(store)
+    top = reader.entries(tree)
+    package = [child for mode, name, child in top if name == "assignments" and mode == "40000"]
+    if package:
+        found = reader.files(package[0], "assignments/", MAX_DEPTH - 1)
+        if any(p.endswith(".py") for p in found):
+            return found
+    return reader.files(tree, "", MAX_DEPTH - 1)
+
+
+def read_git(path: Path, deadline: str | None, work: Path | None = None) -> Submission:
+    """The repository at the chosen commit; anything unreadable is a problem, not an exception.
+
+    `work`: a folder for git's private repository (the caller removes it); a temporary one if None.
+    """
     repo = Path(path)
     name = repo.resolve().name
     try:
-        commit = pick_commit(repo, deadline)
-    except GitError as exc:
-        return problem_submission(name, repo, "git", f"the repository has no commit to grade ({exc.args[0].splitlines()[0]})")
-    if commit is None:
-        return problem_submission(name, repo, "git", f"no commit before the deadline {deadline}: graded as an empty submission")
+        dotgit = check_layout(repo)
+    except (LayoutError, OSError) as exc:
+        return problem_submission(name, repo, "git", f"the repository was refused: {exc}")
     try:
-        sizes = _tree(repo, commit)
-        if len(sizes) > MAX_ENTRIES:
-            return problem_submission(name, repo, "git", f"commit {commit[:12]} holds more than {MAX_ENTRIES} files", revision=commit)
-        kept, notes = graded_paths(sizes)
-        exported = _export(repo, commit, [p for p in kept if sizes[p] <= MAX_FILE_BYTES])
-        files, more = read_bounded(kept, lambda p: sizes[p], lambda p: exported[p])
-        when = _git(repo, "log", "-1", "--format=%ci", commit).decode().strip()
-    except (GitError, tarfile.TarError, KeyError, ValueError, subprocess.TimeoutExpired) as exc:
-        return problem_submission(name, repo, "git", f"the repository could not be read at {commit[:12]} ({exc})", revision=commit)
-    chosen = f"graded commit {commit[:12]} of {when}" + (f" (the last before the deadline {deadline})" if deadline else " (HEAD)")
-    return Submission(safe_name(name), str(path), "git", files, content_hash(files), commit, notes=(chosen, *notes, *more))
+        head = resolve_head(dotgit)
+    except LayoutError as exc:
+        return problem_submission(name, repo, "git", f"the repository has no commit to grade ({exc})")
+    if work is None:
+        with tempfile.TemporaryDirectory(prefix="gradelab-git-") as tmp:
+            return _read_at(repo, name, dotgit, head, deadline, Path(tmp))
+    return _read_at(repo, name, dotgit, head, deadline, work)
+
+
+def _read_at(repo: Path, name: str, dotgit: Path, head: str, deadline: str | None, work: Path) -> Submission:
+    commit: Commit | None = None
+    try:
+        with ObjectStore(Path(os.path.realpath(dotgit / "objects")), work, sha256=len(head) == 64) as store:
+            if store.info(head) is None:
+                return problem_submission(name, repo, "git", f"the repository has no commit to grade (HEAD {head[:12]} is missing)")
+            commit = pick_commit(store, head, deadline)
+            if commit is None:
+                return problem_submission(name, repo, "git", f"no commit before the deadline {deadline}: graded as an empty submission")
+            blobs = graded_files(store, commit.tree)
+            kept, notes = graded_paths(blobs)
+            sizes = {p: _size(store, blobs[p]) for p in kept}
+            files, more = read_bounded(kept, sizes.__getitem__, lambda p: store.read(blobs[p], "blob", MAX_FILE_BYTES))
+    except (GitError, ObjectError, ValueError, OSError) as exc:
+        at = f" at {commit.oid[:12]}" if commit else ""
+        return problem_submission(name, repo, "git", f"the repository could not be read{at} ({exc})", revision=commit.oid if commit else "")
+    chosen = f"graded commit {commit.oid[:12]} of {commit.date()}" + (f" (the last before the deadline {deadline})" if deadline else " (HEAD)")
+    return Submission(safe_name(name), str(repo), "git", files, content_hash(files), commit.oid, notes=(chosen, *notes, *more))
+
+
+def _size(store: ObjectStore, oid: str) -> int:
+    found = store.info(oid)
+    if found is None or found[0] != "blob":
+        raise GitError(f"blob {oid[:12]} is missing")
+    return found[1]
 
 
 def parse_deadline(text: str) -> str:
-    """ "2026-12-01 23:59" (local time) or any ISO 8601 time -> ISO 8601 with its UTC offset.
-
-    git reads many date forms and guesses at the rest; an explicit offset leaves it nothing to guess.
-    """
+    """ "2026-12-01 23:59" (local time) or any ISO 8601 time -> ISO 8601 with its UTC offset."""
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:

@@ -4,19 +4,22 @@ A row per submission (its name, content hash, grader version, spec fingerprint, 
 score, timings, when it was graded, and the whole SubmissionResult as JSON) and a row per check,
 written in one transaction: a crash, a SIGKILL or a power loss leaves either the old rows or the
 new ones, never half of either (WAL journal, synchronous=FULL). Only the batch's parent process
-writes; `exclusive` keeps a second batch off the same gradebook.
+writes; `exclusive` keeps a second batch off the same gradebook. Every string is made storable on
+the way in (lone surrogates replaced, NUL removed), so no row a submission produces can fail to
+be written, and what is read back can be written to any UTF-8 file.
 """
 from __future__ import annotations
 
 import fcntl
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from grader.results import SubmissionResult
 
@@ -24,6 +27,8 @@ SCHEMA_VERSION = 1
 FILENAME = "gradebook.sqlite"
 
 Status = Literal["graded", "timeout", "crashed", "empty"]
+# What UTF-8 (and so SQLite's TEXT) cannot encode, and NUL, which C readers of the file cut at.
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -159,8 +164,10 @@ class Gradebook:
         ).fetchone()
         return row is not None
 
-    def record(self, entry: Entry) -> None:
-        """Replace the submission's row and all its check rows, in one transaction."""
+    def record(self, entry: Entry) -> Entry:
+        """Replace the submission's row and all its check rows, in one transaction; the entry as
+        stored (every string storable) is returned for rendering."""
+        entry = storable_entry(entry)
         r = entry.result
         with self._transaction() as db:
             db.execute("DELETE FROM checks WHERE submission = ?", (entry.name,))
@@ -177,6 +184,7 @@ class Gradebook:
                   c.message, json.dumps(asdict(c.counterexample)) if c.counterexample else None, c.seconds)
                  for c in r.checks],
             )
+        return entry
 
     def entries(self, names: Sequence[str] | None = None) -> list[Entry]:
         """Rows in name order: all of them, or those named (a name with no row is left out)."""
@@ -198,6 +206,23 @@ class Gradebook:
     def check_counts(self) -> dict[str, int]:
         """name -> number of check rows: lets a test see that no row is half-written."""
         return dict(self.conn.execute("SELECT submission, COUNT(*) FROM checks GROUP BY submission").fetchall())
+
+
+def storable(value: Any) -> Any:
+    """`value` (str, or lists and dicts of them, as JSON holds) with every string storable."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(storable(v) for v in value)
+    return value
+
+
+def storable_entry(entry: Entry) -> Entry:
+    texts = {f: storable(getattr(entry, f)) for f in ("name", "source", "input_kind", "revision", "content_hash",
+                                                      "grader_version", "spec", "error", "notes", "host", "graded_at")}
+    return replace(entry, **texts, result=SubmissionResult.from_dict(storable(entry.result.to_dict())))
 
 
 def _entry(description: tuple, row: tuple) -> Entry:

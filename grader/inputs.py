@@ -5,10 +5,13 @@ relative to the submission's root -> bytes) and a hash of exactly those files, s
 regrades a submission only when what is graded changed. Only the files the engine would stage are
 kept (`assignments/**.py`, or the module files at the top level), under the same bounds; nothing
 is extracted to disk, so an archive cannot write outside a temp folder or fill the disk.
-Git repositories are read by `grader.gitinput`.
+Zip archives are read by `grader.zipinput`, git repositories by `grader.gitinput`, and a batch
+reads each input in a bounded child process (`grader.readinput`). Every string that came from a
+submission (names, notes, problems) is cleaned once, as a `Submission` is made.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -19,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Literal
 
+from grader.text import clean_line, clean_output
+
 # The staging bounds of grader.submission, applied here too, before anything leaves the parent.
 MAX_FILE_BYTES = 1 << 20
 MAX_TOTAL_BYTES = 8 << 20
@@ -27,6 +32,8 @@ MAX_DEPTH = 3  # path parts below the package folder, as in staging
 # Beyond these an input is refused whole: no course submission has 20,000 entries.
 MAX_ENTRIES = 20_000
 MAX_ARCHIVE_BYTES = 256 << 20
+MAX_NOTES = 50
+MAX_PROBLEM_CHARS = 2000
 
 InputKind = Literal["folder", "zip", "git"]
 
@@ -47,6 +54,20 @@ class Submission:
     revision: str = ""  # the git commit graded
     problem: str = ""
     notes: tuple[str, ...] = ()  # files left out, the commit chosen: shown in the feedback
+
+    def __post_init__(self) -> None:
+        # The one place submission-derived text is cleaned: member names, commit data and error
+        # texts reach terminals, Markdown, XML and SQLite only through here.
+        set_ = object.__setattr__
+        set_(self, "name", safe_name(self.name))
+        set_(self, "source", clean_line(self.source, 1000))
+        set_(self, "revision", clean_line(self.revision, 100))
+        set_(self, "problem", clean_output(self.problem)[:MAX_PROBLEM_CHARS])
+        set_(self, "notes", tuple(clean_line(n) for n in self.notes[:MAX_NOTES]) + _more(len(self.notes)))
+
+
+def _more(count: int) -> tuple[str, ...]:
+    return (f"… and {count - MAX_NOTES} more notes",) if count > MAX_NOTES else ()
 
 
 def safe_name(name: str) -> str:
@@ -82,6 +103,9 @@ def graded_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
         if parts[: len(prefix)] != prefix:
             continue  # outside the package: never staged, so not graded and not hashed
         rel = parts[len(prefix) :]
+        if clean_line(p) != p:
+            notes.append(f"left out {p}: its name holds control characters")
+            continue
         if len(rel) > MAX_DEPTH or "__pycache__" in rel or any(x.startswith(".") for x in rel):
             notes.append(f"left out {p}: not part of the package")
             continue
@@ -100,21 +124,12 @@ def read_bounded(paths: list[str], size: Callable[[str], int], read: Callable[[s
             notes.append(f"left out {p}: too large")
             continue
         data = read(p)
-        if len(data) > MAX_FILE_BYTES:  # a header that lied about the size
+        if len(data) > MAX_FILE_BYTES or total + len(data) > MAX_TOTAL_BYTES:  # a size that lied
             notes.append(f"left out {p}: too large")
             continue
         files[p] = data
         total += len(data)
     return files, notes
-
-
-def _safe_member(name: str) -> str | None:
-    """An archive member's path as a clean relative POSIX path, or None when it could escape."""
-    name = name.replace("\\", "/")
-    path = PurePosixPath(name)
-    if path.is_absolute() or re.match(r"^[A-Za-z]:", name) or ".." in path.parts or not path.parts:
-        return None
-    return str(path)
 
 
 def read_folder(path: Path, name: str | None = None) -> Submission:
@@ -125,65 +140,50 @@ def read_folder(path: Path, name: str | None = None) -> Submission:
         rel_dir = Path(dirpath).relative_to(root)
         # Prune what can never be graded, so a virtualenv or .git is not walked at all.
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__" and len(rel_dir.parts) < MAX_DEPTH + 1]
-        listed += [(rel_dir / f).as_posix() for f in filenames if not (Path(dirpath) / f).is_symlink()]
+        listed += [(rel_dir / f).as_posix() for f in filenames]
         if len(listed) > MAX_ENTRIES:
             return problem_submission(name or root.name, root, "folder", f"{root.name} holds more than {MAX_ENTRIES} files; it was not graded")
     kept, notes = graded_paths(listed)
-    files, more = read_bounded(kept, lambda p: (root / p).stat().st_size, lambda p: (root / p).read_bytes()[: MAX_FILE_BYTES + 1])
+    regular: dict[str, int] = {}
+    for p in kept:
+        try:
+            regular[p] = _regular_size(root / p)
+        except OSError as exc:
+            notes.append(f"left out {p}: {exc.strerror}")
+    files, more = read_bounded(list(regular), regular.__getitem__, lambda p: read_regular(root / p, MAX_FILE_BYTES + 1))
     return Submission(safe_name(name or root.resolve().name), str(path), "folder", files, content_hash(files), notes=tuple(notes + more))
 
 
-def _strip_single_folder(names: list[str]) -> tuple[list[str], str]:
-    """A zip of `alice/assignments/...` grades as `assignments/...`: strip one shared top folder."""
-    tops = {PurePosixPath(n).parts[0] for n in names}
-    if len(tops) == 1 and all(len(PurePosixPath(n).parts) > 1 for n in names):
-        top = tops.pop()
-        if top != "assignments":
-            return [str(PurePosixPath(*PurePosixPath(n).parts[1:])) for n in names], top + "/"
-    return names, ""
-
-
-def read_zip(path: Path, name: str | None = None) -> Submission:
-    """A .zip archive: links, escaping paths and oversized members are left out, never extracted."""
-    path = Path(path)
-    display = name or path.name.removesuffix(".zip")
-    raw_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= MAX_ARCHIVE_BYTES else ""
+def _open_regular(path: Path) -> int:
+    """A descriptor of a regular file; a link, FIFO, device or socket is refused without waiting
+    on it (O_NONBLOCK: opening a FIFO for reading would block until a writer came)."""
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        return problem_submission(display, path, "zip", f"{path.name} is not a readable zip archive ({exc})", raw_hash)
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES or path.stat().st_size > MAX_ARCHIVE_BYTES:
-            return problem_submission(display, path, "zip", f"{path.name} is too large to grade ({len(infos)} entries)", raw_hash)
-        notes: list[str] = []
-        members: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            if info.is_dir() or info.filename.startswith("__MACOSX/"):
-                continue
-            clean = _safe_member(info.filename)
-            if clean is None:
-                notes.append(f"left out {info.filename!r}: its path leaves the archive")
-            elif stat.S_ISLNK(info.external_attr >> 16):
-                notes.append(f"left out {clean}: a symbolic link")
-            else:
-                members[clean] = info
-        renamed, stripped = _strip_single_folder(list(members))
-        by_name = {new: members[old] for new, old in zip(renamed, members)}
-        kept, left = graded_paths(by_name)
-        try:
-            files, more = read_bounded(kept, lambda p: by_name[p].file_size, lambda p: _read_member(archive, by_name[p]))
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:  # RuntimeError: encrypted
-            return problem_submission(display, path, "zip", f"{path.name} could not be read ({exc})", raw_hash)
-    if stripped:
-        notes.append(f"graded the archive's folder {stripped}")
-    return Submission(safe_name(display), str(path), "zip", files, content_hash(files), notes=tuple(notes + left + more))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(exc.errno, "a symbolic link") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(0, "not a regular file")
+    return fd
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    # Read one byte past the bound: a member that inflates beyond its stated size is caught here.
-    with archive.open(info) as f:
-        return f.read(MAX_FILE_BYTES + 1)
+def _regular_size(path: Path) -> int:
+    fd = _open_regular(path)
+    try:
+        return os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, opened without following a link."""
+    fd = _open_regular(path)
+    with os.fdopen(fd, "rb") as f:
+        return f.read(limit)
+
+
 
 
 def problem_submission(name: str, source: Path, kind: InputKind, problem: str, identity: str = "", revision: str = "") -> Submission:
@@ -192,20 +192,36 @@ def problem_submission(name: str, source: Path, kind: InputKind, problem: str, i
 
 
 def input_kind(path: Path) -> InputKind:
+    """What `path` is, from its type and name; nothing but a folder or a regular file is opened.
+
+    The path itself may be a link (the instructor's choice); what is inside a submission is not followed.
+    """
     path = Path(path)
-    if path.is_dir():
-        return "git" if (path / ".git").exists() else "folder"
-    if path.is_file() and zipfile.is_zipfile(path):
-        return "zip"
-    if path.is_file() and path.suffix == ".zip":
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        return "git" if os.path.lexists(path / ".git") else "folder"
+    if stat.S_ISREG(mode) and path.suffix.lower() == ".zip":
         return "zip"  # a broken archive is still the student's submission: graded 0 with why
+    if stat.S_ISREG(mode) and zipfile.is_zipfile(path):
+        return "zip"
     raise InputError(f"{path} is not a folder, a .zip archive or a git repository")
+
+
+def default_name(path: Path, kind: InputKind) -> str:
+    """The gradebook name an input gets before it is read: the archive's or the folder's name."""
+    path = Path(path)
+    return path.name.removesuffix(".zip").removesuffix(".ZIP") if kind == "zip" else path.resolve().name
 
 
 def read_submission(path: Path, deadline: str | None = None) -> Submission:
     """Any of the three forms; `deadline` (ISO 8601) picks a git repository's commit."""
     kind = input_kind(path)
     if kind == "zip":
+        from grader.zipinput import read_zip
+
         return read_zip(path)
     if kind == "git":
         from grader.gitinput import read_git

@@ -4,7 +4,9 @@ The child is given the submission's files and the options and nothing else of th
 gradebook handle, no console, no open files): it is forked from a clean fork server that has
 only imported the grader, or, where a daemonic process may not start children (a Dask worker),
 started as a fresh interpreter. It writes the files to a temp folder, grades them and sends the
-SubmissionResult back as JSON over a pipe. When the limit passes, the child and every process
+SubmissionResult back as JSON over a pipe. The temp folder is the parent's: it makes it before
+the child starts and removes it after the child has ended, so a child killed at its limit (whose
+own clean-up never runs) leaves no copy of the student's code behind. When the limit passes, the child and every process
 under it are killed (`grader.proctree`), so one hanging submission costs only its own slot; a
 child whose parent dies stops itself the same way.
 """
@@ -15,6 +17,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import pickle
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Literal
@@ -80,7 +83,7 @@ def grade_job(job: Job) -> dict[str, Any]:
     from grader.engine import grade_submission
     from grader.parts import select
 
-    with tempfile.TemporaryDirectory(prefix="gradelab-job-", dir=job.options.work_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="gradelab-submission-", dir=job.options.work_dir) as tmp:
         root = materialize(job.files, Path(tmp) / "submission")
         return grade_submission(root, select(list(job.parts)), job.options, name=job.name).to_dict()
 
@@ -196,6 +199,17 @@ def run(job: Job, cancel: threading.Event | None = None, method: Literal["auto",
     if method == "auto":
         method = "spawn" if multiprocessing.current_process().daemon else "fork"
     host, version = socket.gethostname(), grader_version()
+    # 0o711: the sandboxed worker's uid passes through to the staged copy it must read; the
+    # materialized submission beside it stays in a 0o700 folder of the child's.
+    work = Path(tempfile.mkdtemp(prefix="gradelab-job-", dir=job.options.work_dir))
+    work.chmod(0o711)
+    try:
+        return _run_in(replace(job, options=replace(job.options, work_dir=work)), cancel, method, host, version)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_in(job: Job, cancel: threading.Event | None, method: str, host: str, version: str) -> Outcome:
     child = _spawn(job) if method == "spawn" else _fork(job)
     start = time.monotonic()
 

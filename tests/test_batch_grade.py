@@ -184,13 +184,14 @@ def test_show_prints_one_submissions_feedback(course: dict[str, Path]):
     assert markdown.output == (course["out"] / "bob" / "feedback.md").read_text()
 
 
-def test_two_inputs_with_one_name_stop_the_batch_before_grading(tmp_path: Path):
-    result = CliRunner().invoke(main, ["grade", str(good(tmp_path / "x" / "eve")), str(zipped(good(tmp_path / "s"), tmp_path / "eve.zip")),
+def test_two_inputs_with_one_name_are_not_graded_but_the_rest_are(tmp_path: Path):
+    eve, other_eve = good(tmp_path / "x" / "eve"), zipped(good(tmp_path / "s"), tmp_path / "eve.zip")
+    result = CliRunner().invoke(main, ["grade", str(eve), str(other_eve), str(good(tmp_path / "fay")),
                                        "--out", str(tmp_path / "out"), *FAST])
 
-    assert result.exit_code != 0 and "share a gradebook name" in result.output
+    assert result.exit_code == 1 and "share the gradebook name" in result.output
     with Gradebook(tmp_path / "out" / "gradebook.sqlite") as book:
-        assert book.entries() == []
+        assert [e.name for e in book.entries()] == ["fay"]
 
 
 def test_a_batch_killed_by_sigkill_resumes_without_losing_or_repeating_work(tmp_path: Path):

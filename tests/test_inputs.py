@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from batch_fixtures import VECTORIZED, buggy, classroom_repo, commit_all, git, good, zipped
 
-from grader.batch import DuplicateNames, check_names
+from grader.batch import split_clashes
 from grader.gitinput import parse_deadline
 from grader.inputs import MAX_FILE_BYTES, InputError, input_kind, read_submission
 
@@ -145,11 +145,15 @@ def test_input_kind_refuses_other_files(tmp_path: Path):
         input_kind(tmp_path / "notes.txt")
 
 
-def test_two_inputs_with_one_name_are_refused(tmp_path: Path):
+def test_two_inputs_with_one_name_are_both_left_out_and_the_rest_kept(tmp_path: Path):
     a = read_submission(good(tmp_path / "a" / "frank"))
     b = read_submission(zipped(good(tmp_path / "src"), tmp_path / "frank.zip"))
-    with pytest.raises(DuplicateNames, match="frank"):
-        check_names([a, b])
+    c = read_submission(good(tmp_path / "gina"))
+
+    kept, clashes = split_clashes([a, b, c])
+
+    assert [s.name for s in kept] == ["gina"]
+    assert len(clashes) == 1 and clashes[0].startswith("frank:")
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")

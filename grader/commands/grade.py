@@ -1,6 +1,8 @@
 """`cli.py grade INPUT... --out DIR`: an instructor grades a batch, public and hidden checks.
 
-INPUTs are submission folders, .zip archives and git repositories. Submissions are graded in
+INPUTs are submission folders, .zip archives and git repositories, each read in a bounded child
+process (`grader.readinput`); an input that is none of these is skipped with a warning, and one
+that cannot be read is recorded as a problem, so no input stops the batch. Submissions are graded in
 parallel child processes (or on a Dask cluster with --scheduler), each under a wall-clock limit,
 and recorded one by one in DIR/gradebook.sqlite. A re-run grades only what is new or changed.
 From the gradebook this process alone writes DIR/<name>/results.json (Gradescope's schema),
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -25,9 +28,9 @@ from grader.commands.options import device_option, timing_option
 from grader.context import GradeOptions
 from grader.gitinput import parse_deadline
 from grader.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
-from grader.inputs import InputError, read_submission
-from grader.outputs import write_batch_files, write_submission_files
+from grader.outputs import reserved_names, write_batch_files, write_submission_files
 from grader.parts import select
+from grader.readinput import READ_SECONDS, read_inputs
 from grader.render.terminal import render_batch
 from grader.config import load_config
 from grader.sandbox import choose_launcher
@@ -83,19 +86,23 @@ def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int 
     try:
         with exclusive(book_path), Gradebook(book_path) as book:
             with console.status("reading submissions…"):
-                submissions = [read_submission(p, when) for p in inputs]
-            the_plan = batch.plan(submissions, chosen, options, book, regrade)
+                submissions, skipped = read_inputs(inputs, when, READ_SECONDS, jobs or _cores())
+            for warning in skipped:
+                console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
+            the_plan = batch.plan(submissions, chosen, options, book, regrade, reserved_names(out_dir, book_path))
+            for refused in the_plan.refused:
+                console.print(f"[bold red]error:[/] {escape(refused)}", highlight=False)
             report = _run(the_plan, chosen, options, book, lambda: _backend(jobs, scheduler), limit, out_dir, console)
             entries = book.entries()
             # Every file is rendered again from the gradebook: a stale results.json never survives.
             fresh = {*report.graded, *report.stopped}
             for entry in entries:
                 if entry.name not in fresh:
-                    write_submission_files(entry, out_dir)
+                    _write_files(entry, out_dir, console)
             write_batch_files(entries, out_dir)
-    except (GradebookError, batch.DuplicateNames, InputError, BackendError) as exc:
+    except (GradebookError, BackendError) as exc:
         raise click.ClickException(str(exc)) from None
-    names = {s.name for s in submissions}
+    names = {s.name for s in (*the_plan.todo, *the_plan.skipped)}
     mine = [e for e in entries if e.name in names]
     render_batch([e.result for e in mine], Console())
     for warning in sorted({w for e in mine for w in e.result.warnings}):
@@ -105,6 +112,16 @@ def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int 
     if report.interrupted:
         console.print("interrupted: every submission graded so far is in the gradebook; run the same command to go on")
         sys.exit(130)
+    if the_plan.refused:
+        sys.exit(1)  # the rest was graded, but a script must notice inputs that were not
+
+
+def _write_files(entry: Entry, out_dir: Path, console: Console) -> None:
+    """One submission's files; a folder that cannot be written costs that submission's files only."""
+    try:
+        write_submission_files(entry, out_dir)
+    except OSError as exc:
+        console.print(f"[bold red]error:[/] the files of {escape(entry.name)} could not be written ({escape(str(exc))})", highlight=False)
 
 
 def _hidden_seed(given: int | None, config_path: Path | None, console: Console) -> int:
@@ -141,7 +158,7 @@ def _run(the_plan: batch.Plan, chosen: tuple[PartSpec, ...], options: GradeOptio
         counts = {"failures": 0, "stopped": 0}
 
         def recorded(entry: Entry) -> None:
-            write_submission_files(entry, out_dir)
+            _write_files(entry, out_dir, console)
             counts["failures"] += entry.result.score < entry.result.max_score
             counts["stopped"] += entry.status in ("timeout", "crashed")
             progress.update(task, advance=1, **counts)
