@@ -65,7 +65,7 @@ def generate(dest: Path, count: int, parts: list[str]) -> dict[str, str]:
 
 
 def _tree_rss_kb(pid: int) -> int:
-    from grader.proctree import descendants
+    from grader.sandbox.proctree import descendants
 
     total = 0
     for p in [pid, *descendants(pid)]:

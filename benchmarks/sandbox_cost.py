@@ -17,11 +17,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from grader.context import GradeOptions  # noqa: E402
-from grader.engine import grade_submission  # noqa: E402
+from grader.engine.context import GradeOptions  # noqa: E402
+from grader.engine.grade import grade_submission  # noqa: E402
 from grader.parts import PARTS  # noqa: E402
-from grader.pool import Limits, Worker  # noqa: E402
-from grader.sandbox import choose_launcher  # noqa: E402
+from grader.sandbox.client import Limits, Worker  # noqa: E402
+from grader.sandbox.launch import choose_launcher  # noqa: E402
 
 CORRECT = REPO / "tests" / "solutions" / "vectorized"
 LEVELS = {"process": ("process", False), "process+seccomp": ("process", True), "bwrap": ("bwrap", False), "bwrap+seccomp": ("bwrap", True)}

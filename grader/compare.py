@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.wire import Unsendable
+from grader.sandbox.inside.wire import Unsendable
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.context import GradeOptions
-from grader.engine import grade_submission
+from grader.engine.context import GradeOptions
+from grader.engine.grade import grade_submission
 from grader.parts import select
 from grader.results import SubmissionResult
 

@@ -16,7 +16,7 @@ from batch_fixtures import FAST, REPO, SHAPES_MAX, buggy, classroom_repo, good, 
 from click.testing import CliRunner
 
 from grader.commands import main
-from grader.gradebook import Gradebook
+from grader.batch.gradebook import Gradebook
 from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 
 TOL = 1e-9

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from grader.compare import Comparison, Tolerance, compare, compare_exact, describe_type
-from grader.wire import Unsendable
+from grader.sandbox.inside.wire import Unsendable
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
 EXACT = 1e-12  # the errors below are sums of exactly representable floats

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import load_config
-from grader.context import Ctx, GradeOptions
+from grader.batch.config import load_config
+from grader.engine.context import Ctx, GradeOptions
 from grader.parts import BY_NAME
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from render_fixtures import sample_result
 
-from grader.gradebook import Entry, Gradebook, GradebookError, exclusive, now
+from grader.batch.gradebook import Entry, Gradebook, GradebookError, exclusive, now
 
 TOL = 1e-9
 

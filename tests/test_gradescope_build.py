@@ -15,8 +15,8 @@ from batch_fixtures import SHAPES_MAX, buggy, hanging
 from click.testing import CliRunner
 
 from grader.commands import main
-from grader.gradescope_build import build_autograder_zip
-from grader.gradescope_run import AutograderConfig
+from grader.gradescope.build import build_autograder_zip
+from grader.gradescope.run import AutograderConfig
 from grader.hidden import NOT_GRADED
 
 TOL = 1e-9
@@ -54,7 +54,7 @@ def test_the_zip_holds_setup_run_autograder_the_grader_references_and_specs(auto
         setup = z.read("setup.sh").decode()
 
     assert {"setup.sh", "run_autograder", "requirements.txt", "gradelab.json", "cli.py"} <= names
-    assert {"grader/engine.py", "grader/parts/shapes.py", "grader/spec.py", "reference/shapes.py"} <= names
+    assert {"grader/engine/grade.py", "grader/sandbox/inside/server.py", "grader/parts/shapes.py", "grader/spec.py", "reference/shapes.py"} <= names
     assert not any(n.startswith("tests/") or "__pycache__" in n for n in names)
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     assert config["parts"] == ["shapes"] and config["hidden_seed"] == 7

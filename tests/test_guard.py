@@ -1,4 +1,4 @@
-"""grader/guard.py: the worker's import hook and seccomp filter, installed in a child process.
+"""grader/sandbox/inside/guard.py: the worker's import hook and seccomp filter, installed in a child process.
 
 The seccomp filter cannot be removed once installed, so it never goes into the pytest process:
 one child loads guard.py by path (as the worker does), installs it, tries each forbidden and
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-GUARD = Path(__file__).resolve().parent.parent / "grader" / "guard.py"
+GUARD = Path(__file__).resolve().parent.parent / "grader" / "sandbox" / "inside" / "guard.py"
 
 PROBES = r'''
 import importlib.util, json, os, socket, subprocess, sys, threading, types

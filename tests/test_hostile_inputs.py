@@ -19,12 +19,13 @@ from click.testing import CliRunner
 from hostile_inputs import GIT_MECHANISMS, armed_repo, corrupt_zip, raises_surrogate, tree_bomb, wide_tree, with_fifo
 
 from grader.commands import main
-from grader.context import GradeOptions
-from grader.gitinput import parse_deadline
-from grader.gradebook import Gradebook
-from grader.inputs import MAX_ENTRIES, Submission, read_submission
-from grader.isolate import Job, run
-from grader.readinput import read_bounded_input
+from grader.engine.context import GradeOptions
+from grader.batch.inputs.git import parse_deadline
+from grader.batch.gradebook import Gradebook
+from grader.batch.inputs.read import read_submission
+from grader.batch.inputs.submission import MAX_ENTRIES, Submission
+from grader.batch.isolation import Job, run
+from grader.batch.inputs.bounded import read_bounded_input
 
 TOL = 1e-9
 SHAPES = (VECTORIZED / "assignments" / "shapes.py").read_bytes()
@@ -183,7 +184,7 @@ def test_a_tree_bomb_is_read_in_seconds_and_the_real_module_graded(tmp_path: Pat
 def test_reading_a_tree_bomb_stays_small_in_memory(tmp_path: Path):
     repo, _ = tree_bomb(tmp_path / "bomb")
     # The batch's side as VmHWM (ru_maxrss survives exec, so it would count pytest's own memory).
-    probe = ("import re, resource; from grader.readinput import read_bounded_input; "
+    probe = ("import re, resource; from grader.batch.inputs.bounded import read_bounded_input; "
              f"read_bounded_input({str(repo)!r}, None); "
              "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1); "
              "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
@@ -363,7 +364,7 @@ def test_one_innocent_and_every_batch_stopper_graded_twice_in_one_out_folder(tmp
 
 
 def test_names_that_differ_only_in_case_are_one_name(tmp_path: Path):
-    from grader.batch import split_clashes
+    from grader.batch.run import split_clashes
 
     a, b = read_submission(good(tmp_path / "x" / "Alice")), read_submission(good(tmp_path / "y" / "alice"))
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from batch_fixtures import VECTORIZED, buggy, classroom_repo, commit_all, git, good, zipped
 
-from grader.batch import split_clashes
-from grader.gitinput import parse_deadline
-from grader.inputs import MAX_FILE_BYTES, InputError, input_kind, read_submission
+from grader.batch.run import split_clashes
+from grader.batch.inputs.git import parse_deadline
+from grader.batch.inputs.read import input_kind, read_submission
+from grader.batch.inputs.submission import MAX_FILE_BYTES, InputError
 
 DEADLINE = parse_deadline("2026-12-01T23:59:00+00:00")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from batch_fixtures import SHAPES_MAX, good, hanging
 
-from grader.context import GradeOptions
-from grader.inputs import read_submission
-from grader.isolate import Job, materialize, run
-from grader.proctree import kill_tree
+from grader.engine.context import GradeOptions
+from grader.batch.inputs.read import read_submission
+from grader.batch.isolation import Job, materialize, run
+from grader.sandbox.proctree import kill_tree
 
 OPTIONS = GradeOptions(visibility=("public", "hidden"), hidden_seed=7, timing=False, examples_scale=0.2)
 TOL = 1e-9

@@ -1,4 +1,4 @@
-"""grader/pool.py: calling student functions in a worker, and surviving what they do.
+"""grader/sandbox/client.py: calling student functions in a worker, and surviving what they do.
 
 Every test runs under both launchers: the plain process, and the strongest one available
 ("auto": bubblewrap where it can start a sandbox here).
@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.pool import Limits, StudentError, Worker, WorkerDied, WorkerTimeout
-from grader.sandbox import Launcher, choose_launcher
-from grader.submission import stage
-from grader.wire import Handle
+from grader.sandbox.client import Limits, StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.sandbox.launch import Launcher, choose_launcher
+from grader.sandbox.staging import stage
+from grader.sandbox.inside.wire import Handle
 
 LIMITS = Limits(call_seconds=1)
 EXACT = dict(rtol=0, atol=0)  # copies of small integers and halves: exact in float64

@@ -1,4 +1,4 @@
-"""grader/search.py: hypothesis runs a property; the smallest failing case comes back as data."""
+"""grader/engine/search.py: hypothesis runs a property; the smallest failing case comes back as data."""
 from __future__ import annotations
 
 import time
@@ -6,7 +6,7 @@ import time
 import pytest
 from hypothesis import strategies as st
 
-from grader.search import Fatal, Found, search
+from grader.engine.search import Fatal, Found, search
 
 INTS = st.integers(0, 1000)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.static_check import check_module, forbidden_imports
+from grader.sandbox.static_check import check_module, forbidden_imports
 
 PREAMBLE = '"""A student module."""\nimport numpy as np\n\n'  # the finding is on line 4
 

@@ -1,4 +1,4 @@
-"""grader/wire.py: frames over a pipe, and the parent's distrust of what arrives."""
+"""grader/sandbox/inside/wire.py: frames over a pipe, and the parent's distrust of what arrives."""
 from __future__ import annotations
 
 import json
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import wire
-from grader.wire import MAX_HEADER, MAX_ITEMS, Deadline, Handle, PeerClosed, ProtocolError, Unsendable
+from grader.sandbox.inside import wire
+from grader.sandbox.inside.wire import MAX_HEADER, MAX_ITEMS, Deadline, Handle, PeerClosed, ProtocolError, Unsendable
 
 SOON = 5.0  # seconds: a receive that should succeed never waits this long
 ALLOWED = sorted(wire.ALLOWED_DTYPES)

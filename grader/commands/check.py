@@ -8,8 +8,8 @@ import click
 from rich.console import Console
 
 from grader.commands.options import device_option, timing_option
-from grader.context import GradeOptions
-from grader.engine import grade_submission
+from grader.engine.context import GradeOptions
+from grader.engine.grade import grade_submission
 from grader.parts import BY_NAME, select
 from grader.render.junit import write_junit
 from grader.render.summary import to_markdown_summary

@@ -1,7 +1,7 @@
 """`cli.py grade INPUT... --out DIR`: an instructor grades a batch, public and hidden checks.
 
 INPUTs are submission folders, .zip archives and git repositories, each read in a bounded child
-process (`grader.readinput`); an input that is none of these is skipped with a warning, and one
+process (`grader.batch.inputs.bounded`); an input that is none of these is skipped with a warning, and one
 that cannot be read is recorded as a problem, so no input stops the batch. Submissions are graded in
 parallel child processes (or on a Dask cluster with --scheduler), each under a wall-clock limit,
 and recorded one by one in DIR/gradebook.sqlite. A re-run grades only what is new or changed.
@@ -22,18 +22,18 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from grader import batch
-from grader.backends import Backend, BackendError, DaskBackend, LocalBackend
+from grader.batch import run as batch
+from grader.batch.backends import Backend, BackendError, DaskBackend, LocalBackend
 from grader.commands.options import device_option, timing_option
-from grader.context import GradeOptions
-from grader.gitinput import parse_deadline
-from grader.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
-from grader.outputs import reserved_names, write_batch_files, write_submission_files
+from grader.engine.context import GradeOptions
+from grader.batch.inputs.git import parse_deadline
+from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
+from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
 from grader.parts import select
-from grader.readinput import READ_SECONDS, read_inputs
+from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
 from grader.render.terminal import render_batch
-from grader.config import load_config
-from grader.sandbox import choose_launcher
+from grader.batch.config import load_config
+from grader.sandbox.launch import choose_launcher
 from grader.spec import PartSpec
 
 

@@ -8,10 +8,10 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from grader.gradebook import FILENAME, Gradebook, GradebookError, path_of
+from grader.batch.gradebook import FILENAME, Gradebook, GradebookError, path_of
 from grader.render.csv_table import write_grades_csv
 from grader.render.feedback_md import to_feedback_markdown
-from grader.render.grade_table_json import write_grade_table_json
+from grader.batch.grade_table_json import write_grade_table_json
 from grader.render.terminal import render_submission
 
 gradebook_option = click.option(

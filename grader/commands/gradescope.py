@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.text import Text
 
 from grader.commands.options import timing_option
-from grader.gradescope_build import build_autograder_zip
-from grader.gradescope_run import AutograderConfig, run_autograder
+from grader.gradescope.build import build_autograder_zip
+from grader.gradescope.run import AutograderConfig, run_autograder
 from grader.parts import BY_NAME, select
 from grader.render import format_points
 

@@ -6,7 +6,7 @@ import numpy as np
 import reference.conv
 from grader.compare import Tolerance
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
-from grader.strategies import conv_cases
+from grader.parts.strategies import conv_cases
 
 # The lecture's worked example: an 8x8 binary image under a horizontal-edge filter.
 SLIDE_INPUT = np.array(

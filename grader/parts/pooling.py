@@ -6,7 +6,7 @@ import numpy as np
 import reference.pooling
 from grader.compare import Tolerance
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
-from grader.strategies import distinct_values, pool_cases
+from grader.parts.strategies import distinct_values, pool_cases
 
 TOL = Tolerance(rtol=1e-7, atol=1e-9)
 

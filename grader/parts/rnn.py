@@ -6,7 +6,7 @@ import numpy as np
 import reference.rnn
 from grader.compare import Tolerance
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
-from grader.strategies import rnn_state, rnn_cases, rnn_step_cases
+from grader.parts.strategies import rnn_state, rnn_cases, rnn_step_cases
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
 

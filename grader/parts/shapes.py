@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import reference.shapes
 from grader.spec import Case, Example, Layer, PartSpec, Points
-from grader.strategies import cost_cases, output_size_cases
+from grader.parts.strategies import cost_cases, output_size_cases
 
 COUNTS = dict(forward=2, hidden_forward=1, contract=0.5)
 

@@ -1,0 +1,189 @@
+"""What a batch grades: a submission folder, a .zip archive or a git repository, read into memory.
+
+Each input becomes a `Submission`: a display name, the Python files that will be graded (path
+relative to the submission's root -> bytes) and a hash of exactly those files, so a re-run
+regrades a submission only when what is graded changed. Only the files the engine would stage are
+kept (`assignments/**.py`, or the module files at the top level), under the same bounds; nothing
+is extracted to disk, so an archive cannot write outside a temp folder or fill the disk.
+Zip archives are read by `grader.batch.inputs.archive`, git repositories by `grader.batch.inputs.git`, and a batch
+reads each input in a bounded child process (`grader.batch.inputs.bounded`). Every string that came from a
+submission (names, notes, problems) is cleaned once, as a `Submission` is made.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import stat
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable, Literal
+
+from grader.text import clean_line, clean_output
+
+# The staging bounds of grader.sandbox.staging, applied here too, before anything leaves the parent.
+MAX_FILE_BYTES = 1 << 20
+MAX_TOTAL_BYTES = 8 << 20
+MAX_FILES = 200
+MAX_DEPTH = 3  # path parts below the package folder, as in staging
+# Beyond these an input is refused whole: no course submission has 20,000 entries.
+MAX_ENTRIES = 20_000
+MAX_ARCHIVE_BYTES = 256 << 20
+MAX_NOTES = 50
+MAX_PROBLEM_CHARS = 2000
+
+InputKind = Literal["folder", "zip", "git"]
+
+
+class InputError(Exception):
+    """The path is none of the three input forms (a usage error, not a student's)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Submission:
+    """One input, ready to grade. `problem` set: nothing to grade; every check scores 0 with it."""
+
+    name: str
+    source: str
+    kind: InputKind
+    files: Mapping[str, bytes] = field(repr=False)
+    content_hash: str
+    revision: str = ""  # the git commit graded
+    problem: str = ""
+    notes: tuple[str, ...] = ()  # files left out, the commit chosen: shown in the feedback
+
+    def __post_init__(self) -> None:
+        # The one place submission-derived text is cleaned: member names, commit data and error
+        # texts reach terminals, Markdown, XML and SQLite only through here.
+        set_ = object.__setattr__
+        set_(self, "name", safe_name(self.name))
+        set_(self, "source", clean_line(self.source, 1000))
+        set_(self, "revision", clean_line(self.revision, 100))
+        set_(self, "problem", clean_output(self.problem)[:MAX_PROBLEM_CHARS])
+        set_(self, "notes", tuple(clean_line(n) for n in self.notes[:MAX_NOTES]) + _more(len(self.notes)))
+
+
+def _more(count: int) -> tuple[str, ...]:
+    return (f"… and {count - MAX_NOTES} more notes",) if count > MAX_NOTES else ()
+
+
+def safe_name(name: str) -> str:
+    """A gradebook name that is also a folder name: no separators, no dot-files, 100 chars at most."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".") or "submission"
+    return cleaned[:100]
+
+
+def content_hash(files: Mapping[str, bytes], problem: str = "") -> str:
+    """sha256 of the sorted (path, bytes) pairs; a problem's text stands for missing files."""
+    h = hashlib.sha256(b"gradelab-content-v1\0")
+    for path in sorted(files):
+        data = files[path]
+        h.update(f"{path}\0{len(data)}\0".encode())
+        h.update(data)
+    if problem:
+        h.update(b"problem\0" + problem.encode())
+    return h.hexdigest()
+
+
+def graded_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(paths kept, notes on paths left out), by the staging rules.
+
+    The package folder is `assignments/` when the input has one, else the top level; below it
+    only .py files, at most MAX_DEPTH parts deep, outside hidden and __pycache__ folders.
+    """
+    py = sorted(p for p in paths if p.endswith(".py"))
+    prefix = ("assignments",) if any(PurePosixPath(p).parts[0] == "assignments" for p in py if "/" in p) else ()
+    kept: list[str] = []
+    notes: list[str] = []
+    for p in py:
+        parts = PurePosixPath(p).parts
+        if parts[: len(prefix)] != prefix:
+            continue  # outside the package: never staged, so not graded and not hashed
+        rel = parts[len(prefix) :]
+        if clean_line(p) != p:
+            notes.append(f"left out {p}: its name holds control characters")
+            continue
+        if len(rel) > MAX_DEPTH or "__pycache__" in rel or any(x.startswith(".") for x in rel):
+            notes.append(f"left out {p}: not part of the package")
+            continue
+        kept.append(p)
+    return kept, notes
+
+
+def read_bounded(paths: list[str], size: Callable[[str], int], read: Callable[[str], bytes]) -> tuple[dict[str, bytes], list[str]]:
+    """Read the kept files within the per-file, total and count bounds."""
+    files: dict[str, bytes] = {}
+    notes: list[str] = []
+    total = 0
+    for p in paths:
+        n = size(p)
+        if n > MAX_FILE_BYTES or total + n > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
+            notes.append(f"left out {p}: too large")
+            continue
+        data = read(p)
+        if len(data) > MAX_FILE_BYTES or total + len(data) > MAX_TOTAL_BYTES:  # a size that lied
+            notes.append(f"left out {p}: too large")
+            continue
+        files[p] = data
+        total += len(data)
+    return files, notes
+
+
+def read_folder(path: Path, name: str | None = None) -> Submission:
+    """A submission folder, without following links or walking hidden folders."""
+    root = Path(path)
+    listed: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root)
+        # Prune what can never be graded, so a virtualenv or .git is not walked at all.
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__" and len(rel_dir.parts) < MAX_DEPTH + 1]
+        listed += [(rel_dir / f).as_posix() for f in filenames]
+        if len(listed) > MAX_ENTRIES:
+            return problem_submission(name or root.name, root, "folder", f"{root.name} holds more than {MAX_ENTRIES} files; it was not graded")
+    kept, notes = graded_paths(listed)
+    regular: dict[str, int] = {}
+    for p in kept:
+        try:
+            regular[p] = _regular_size(root / p)
+        except OSError as exc:
+            notes.append(f"left out {p}: {exc.strerror}")
+    files, more = read_bounded(list(regular), regular.__getitem__, lambda p: read_regular(root / p, MAX_FILE_BYTES + 1))
+    return Submission(safe_name(name or root.resolve().name), str(path), "folder", files, content_hash(files), notes=tuple(notes + more))
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of a regular file; a link, FIFO, device or socket is refused without waiting
+    on it (O_NONBLOCK: opening a FIFO for reading would block until a writer came)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(exc.errno, "a symbolic link") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(0, "not a regular file")
+    return fd
+
+
+def _regular_size(path: Path) -> int:
+    fd = _open_regular(path)
+    try:
+        return os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, opened without following a link."""
+    fd = _open_regular(path)
+    with os.fdopen(fd, "rb") as f:
+        return f.read(limit)
+
+
+def problem_submission(name: str, source: Path, kind: InputKind, problem: str, identity: str = "", revision: str = "") -> Submission:
+    """Nothing to grade: the problem is the feedback, and its hash changes when the input does."""
+    return Submission(safe_name(name), str(source), kind, {}, content_hash({}, problem + identity), revision, problem)

@@ -1,0 +1,81 @@
+"""The API contract: plain ndarrays of the documented shape, a float dtype, finite values, and
+inputs left unmodified (the caller's arrays are not the function's scratch space)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
+from grader.compare import is_integral
+from grader.engine.context import Ctx, Verdict
+from grader.spec import Case, Layer
+
+
+def _array_problems(label: str, value: Any, shape: tuple[int, ...]) -> list[str]:
+    if not isinstance(value, np.ndarray):
+        return [f"{label} is {type(value).__name__}, not a numpy ndarray"]
+    problems = []
+    if value.shape != shape:
+        problems.append(f"{label} has shape {value.shape}, expected {shape}")
+    if value.dtype.kind != "f":
+        problems.append(f"{label} has dtype {value.dtype}, expected a floating dtype (float64)")
+    elif not np.isfinite(value).all():
+        problems.append(f"{label} has NaN or infinite values")
+    return problems
+
+
+def _modified(names: tuple[str, ...], sent: list[Any], back: Any) -> list[str]:
+    if not isinstance(back, (list, tuple)):
+        return []
+    return [
+        f"your function modified its input {name} in place"
+        for name, a, b in zip(names, sent, back)
+        if isinstance(a, np.ndarray) and (not isinstance(b, np.ndarray) or b.shape != a.shape or not np.array_equal(a, b, equal_nan=True))
+    ]
+
+
+def contract_check(ctx: Ctx, layer: Layer) -> Verdict:
+    case = layer.sample(np.random.default_rng(ctx.seed(layer.forward + "/contract", False)))
+    try:
+        problems = _forward_problems(ctx, layer, case)
+        if layer.backward:
+            problems += _backward_problems(ctx, layer, case)
+    except CallFailure as exc:
+        return Verdict("failed", f"{exc.message}\non {case.summary()}", case.counterexample())
+    if problems:
+        return Verdict("failed", "\n".join([f"contract broken on {case.summary()}:", *problems]), case.counterexample())
+    what = "plain ndarrays of the right shape, float, finite; inputs untouched" if not layer.exact else "plain int values"
+    return Verdict("passed", f"passed: {what}")
+
+
+def _forward_problems(ctx: Ctx, layer: Layer, case: Case) -> list[str]:
+    expected, _ = reference_forward(ctx.part, layer, case)
+    out, _, res = ctx.student(layer).forward(case, return_args=True)
+    problems = [f"{layer.forward} {n}" for n in res.notes]
+    if layer.exact:
+        if not is_integral(out):
+            problems.append(f"{layer.forward} returned {out!r:.60}; expected Python int(s) like {expected!r}")
+        return problems
+    problems += _array_problems(f"{layer.forward}'s out", out, expected.shape)
+    return problems + _modified(case.names, case.args(), res.args)
+
+
+def _backward_problems(ctx: Ctx, layer: Layer, case: Case) -> list[str]:
+    expected, tape = reference_forward(ctx.part, layer, case)
+    dout = make_dout(case, expected.shape)
+    expected_grads = reference_backward(ctx.part, layer, dout, tape)
+    student = ctx.student(layer)
+    _, handle, _ = student.forward(case, keep=True)
+    grads, res = student.backward(dout, handle, return_args=True)
+    problems = [f"{layer.backward} {n}" for n in res.notes]
+    for name, got, exp in zip(layer.arrays, grads, expected_grads):
+        if exp is None:
+            if got is not None:
+                problems.append(f"d{name} should be None because {name} is None")
+            continue
+        problems += _array_problems(f"d{name}", got, exp.shape)
+    if isinstance(res.args, (list, tuple)) and res.args and isinstance(res.args[0], np.ndarray):
+        if not np.array_equal(res.args[0], dout):
+            problems.append(f"{layer.backward} modified dout in place")
+    return problems

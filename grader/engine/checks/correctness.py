@@ -1,0 +1,116 @@
+"""Forward and backward against the reference, on hypothesis-drawn cases and on fixed examples."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
+from grader.compare import compare, compare_exact
+from grader.engine.context import CaseFailure, Ctx, Verdict
+from grader.engine.diagnose import likely_mistakes
+from grader.engine.search import Fatal, search
+from grader.spec import Case, Example, Layer
+
+
+def _call_failure(function: str, exc: CallFailure) -> CaseFailure:
+    failure = CaseFailure(exc.message, function, traceback=exc.traceback, input_free=exc.input_free)
+    if exc.fatal:
+        raise Fatal(failure)
+    return failure
+
+
+def forward_case(ctx: Ctx, layer: Layer, case: Case, expected: Any = None) -> CaseFailure | None:
+    """The student's forward on `case` against `expected`, or the reference's answer when None."""
+    if expected is None:
+        expected, _ = reference_forward(ctx.part, layer, case)
+    try:
+        out, _, _ = ctx.student(layer).forward(case)
+    except CallFailure as exc:
+        return _call_failure(layer.forward, exc)
+    cmp = compare_exact(out, expected) if layer.exact else compare(out, expected, layer.tol)
+    if cmp.ok:
+        return None
+    label = "value" if layer.exact else "out"
+    return CaseFailure(cmp.describe(label), layer.forward, None, out, expected)
+
+
+def backward_case(ctx: Ctx, layer: Layer, case: Case, dout: Any = None) -> CaseFailure | None:
+    expected_out, tape = reference_forward(ctx.part, layer, case)
+    dout = make_dout(case, expected_out.shape) if dout is None else dout
+    expected = reference_backward(ctx.part, layer, dout, tape)
+    student = ctx.student(layer)
+    try:
+        _, handle, _ = student.forward(case, keep=True)
+        if handle is None:
+            return CaseFailure(f"{layer.forward} returned no cache to pass to {layer.backward}", layer.backward)
+        grads, _ = student.backward(dout, handle)
+    except CallFailure as exc:
+        return _call_failure(layer.backward, exc)
+    texts, first = [], None
+    for i, (name, got, exp) in enumerate(zip(layer.arrays, grads, expected)):
+        if exp is None:
+            if got is not None:
+                texts.append(f"d{name}: should be None because {name} is None")
+                first = first or CaseFailure("", layer.backward, i, got, exp, dout)
+            continue
+        cmp = compare(got, exp, layer.tol)
+        if not cmp.ok:
+            texts.append(cmp.describe(f"d{name}"))
+            first = first or CaseFailure("", layer.backward, i, got, exp, dout)
+    if first is None:
+        return None
+    first.text = "\n".join(texts)
+    return first
+
+
+def run_search(ctx: Ctx, layer: Layer, name: str, prop: Callable[[Case], CaseFailure | None], scale: str, hidden: bool) -> Verdict:
+    found, tried = search(
+        layer.cases(scale),
+        prop,
+        seed_value=ctx.seed(name, hidden),
+        max_examples=ctx.examples(layer, scale),
+        budget_seconds=ctx.options.search_budget_seconds,
+    )
+    if found is None:
+        return Verdict("passed", f"passed on {tried} {'hidden' if hidden else 'generated'} cases")
+    return failure_verdict(ctx, layer, found.case, found.failure, hidden, shrunk=found.shrunk)
+
+
+def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, hidden: bool, shrunk: bool = False, note: str = "") -> Verdict:
+    first_line = failure.text.splitlines()[0] if failure.text else "failed"
+    if failure.input_free:
+        return Verdict("failed", failure.text)
+    if hidden:
+        return Verdict("failed", f"{failure.function} fails a hidden case: {first_line}\n(hidden inputs are not shown)")
+    where = "the smallest failing input found" if shrunk else "failing input"
+    lines = [f"{failure.function}: {first_line}", f"{where}: {case.summary()}"]
+    if note:
+        lines.append(note)
+    lines += failure.text.splitlines()[1:]
+    hints = likely_mistakes(ctx.part, failure, case, layer.tol) if failure.actual is not None else []
+    lines += [f"likely mistake: {h}" for h in hints]
+    if failure.traceback:
+        lines += ["traceback (your code):", failure.traceback.rstrip()]
+    return Verdict("failed", "\n".join(lines), case.counterexample())
+
+
+def forward_check(ctx: Ctx, layer: Layer, hidden: bool) -> Verdict:
+    return run_search(ctx, layer, layer.forward + "/forward", lambda c: forward_case(ctx, layer, c), "hidden" if hidden else "public", hidden)
+
+
+def backward_check(ctx: Ctx, layer: Layer, hidden: bool) -> Verdict:
+    return run_search(ctx, layer, layer.backward + "/backward", lambda c: backward_case(ctx, layer, c), "hidden" if hidden else "public", hidden)
+
+
+def example_check(ctx: Ctx, example: Example) -> Verdict:
+    layer = ctx.part.layer(example.layer)
+    try:
+        if example.target == "backward":
+            failure = backward_case(ctx, layer, example.case, example.dout)
+        else:
+            failure = forward_case(ctx, layer, example.case, example.expected)
+    except Fatal as fatal:
+        failure = fatal.failure
+    if failure is None:
+        return Verdict("passed", f"passed: {example.note}")
+    return failure_verdict(ctx, layer, example.case, failure, hidden=False, note=f"this example: {example.note}")
+

@@ -1,0 +1,67 @@
+"""What every check needs: the worker, the part, the options; and what a check returns."""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from grader.engine.calls import StudentLayer
+from grader.sandbox.client import Limits, Worker
+from grader.results import Counterexample, Visibility
+from grader.spec import Layer, PartSpec
+
+VerdictOutcome = Literal["passed", "failed", "error", "skipped"]
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """How to grade. `visibility` is ("public",) for `check` and both for `grade`."""
+
+    visibility: tuple[Visibility, ...] = ("public",)
+    hidden_seed: int = 0
+    timing: bool = True
+    device: str = "auto"
+    limits: Limits = Limits()
+    search_budget_seconds: float = 30.0
+    examples_scale: float = 1.0  # multiplies every layer's example counts (tests may lower it)
+    sandbox: str = "auto"
+    work_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: VerdictOutcome
+    message: str
+    counterexample: Counterexample | None = None
+
+
+@dataclass
+class CaseFailure:
+    """One failing case: its text, and what the diagnoses need to explain it."""
+
+    text: str
+    function: str
+    output: int | None = None  # None: the forward's out; k: the backward's k-th gradient
+    actual: Any = None
+    expected: Any = None
+    dout: Any = None
+    traceback: str = ""
+    input_free: bool = False
+
+
+@dataclass
+class Ctx:
+    worker: Worker
+    part: PartSpec
+    options: GradeOptions
+
+    def student(self, layer: Layer) -> StudentLayer:
+        return StudentLayer(self.worker, self.part, layer)
+
+    def seed(self, name: str, hidden: bool) -> int:
+        base = zlib.crc32(f"{self.part.name}/{name}".encode()) ^ self.part.seed
+        return (base ^ (self.options.hidden_seed * 2654435761)) % 2**32 if hidden else base
+
+    def examples(self, layer: Layer, scale: str) -> int:
+        return max(1, round(layer.examples.get(scale, 0) * self.options.examples_scale))

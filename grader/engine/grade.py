@@ -1,0 +1,180 @@
+"""Grading one submission: stage it, start its worker, run every planned check of every part.
+
+The same engine serves `check` (public checks of the repository's own assignments/) and `grade`
+(public and hidden checks of submission folders). Whatever a submission does, each part gets a
+score and the rest of the grading goes on.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+import reference.device
+from grader import hidden
+from grader.sandbox import static_check
+from grader.engine.failed import zero_part
+from grader.engine.context import Ctx, GradeOptions, Verdict
+from grader.engine.plan import Planned, plan_part
+from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.results import CheckResult, PartResult, SubmissionResult
+from grader.sandbox.launch import choose_launcher
+from grader.spec import PartSpec
+from grader.sandbox.staging import Staged, SubmissionError, stage
+
+
+def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions, name: str | None = None) -> SubmissionResult:
+    """Every public check in one worker, then every hidden check in a fresh one.
+
+    Student code never sees a hidden input in a process whose output can later be shown: the
+    public worker (whose prints and exception texts reach the feedback) is done before the first
+    hidden input exists, and the hidden worker's output is thrown away.
+    """
+    start = time.perf_counter()
+    device = reference.device.use(options.device)  # type: ignore[arg-type]
+    # One thread for the references, as the workers get one BLAS thread: fair, steadier ratios.
+    torch.set_num_threads(1)
+    launcher = choose_launcher(options.sandbox)
+    name = name or Path(src).name
+    warnings = [launcher.warning] if launcher.warning else []
+    plans = {p.name: plan_part(p, options) for p in parts}
+    with tempfile.TemporaryDirectory(prefix="gradelab-", dir=options.work_dir) as tmp:
+        try:
+            staged = stage(Path(src), Path(tmp) / "stage", [p.module for p in parts])
+        except SubmissionError as exc:
+            results = tuple(_broken(p, plans[p.name], str(exc)) for p in parts)
+            return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
+        with Worker(staged.root, options.limits, launcher) as worker:
+            try:
+                worker.hello()
+            except (WorkerDied, WorkerTimeout, StudentError) as exc:
+                warnings.append(f"the sandboxed worker did not start: {exc}")
+            public = {p.name: grade_part(worker, staged, p, options, _only(plans[p.name], "public")) for p in parts}
+            output = worker.output()
+            sandbox = worker.sandbox
+            hung = dict(worker.hung)
+        hidden_results: dict[str, PartResult] = {}
+        if any(c.visibility == "hidden" for plan in plans.values() for c in plan):
+            with Worker(staged.root, options.limits, choose_launcher(options.sandbox)) as secret:
+                secret.hung.update(hung)  # a function that hung once is not waited on again
+                try:
+                    secret.hello()
+                except (WorkerDied, WorkerTimeout, StudentError):
+                    pass  # each hidden check then fails on its own, with its fixed message
+                for p in parts:
+                    hidden_results[p.name] = _hidden_part(secret, staged, p, options, _only(plans[p.name], "hidden"), public[p.name])
+                # secret.output() is never read: it can hold hidden inputs the code printed.
+    results = tuple(_merge(p, plans[p.name], public[p.name], hidden_results.get(p.name)) for p in parts)
+    return SubmissionResult(name, results, device, sandbox, time.perf_counter() - start, output, tuple(warnings))
+
+
+def _only(planned: list[Planned], visibility: str) -> list[Planned]:
+    return [p for p in planned if p.visibility == visibility]
+
+
+def _hidden_part(secret: Worker, staged: Staged, part: PartSpec, options: GradeOptions, planned: list[Planned], public: PartResult) -> PartResult:
+    """The hidden checks of a part, whose error (if any) names no student text."""
+    if public.error:
+        return _broken(part, planned, public.error)
+    result = grade_part(secret, staged, part, options, planned)
+    if result.error and secret.violations:
+        return replace(result, error=f"assignments/{part.module}.py {FORBIDDEN_NOTE}: {hidden.FORBIDDEN}")
+    if result.error:  # imported in the public worker, not in this one: no reason is shown
+        return replace(result, error=f"assignments/{part.module}.py: {hidden.NOT_GRADED}")
+    return result
+
+
+def _merge(part: PartSpec, planned: list[Planned], public: PartResult, secret: PartResult | None) -> PartResult:
+    """One part's checks back in plan order. A forbidden import during the hidden phase zeroes
+    the public checks too: the part is at fault, whenever it was caught."""
+    error = public.error
+    checks = public.checks
+    if secret is not None and secret.error and not error:
+        error = secret.error
+        checks = tuple(_zeroed(c, error) for c in checks)
+    by_name = {c.name: c for c in (*checks, *(secret.checks if secret else ()))}
+    return PartResult(part.name, tuple(by_name[p.name] for p in planned if p.name in by_name), error)
+
+
+def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOptions, planned: list[Planned]) -> PartResult:
+    if not planned:
+        return PartResult(part.name, ())
+    if part.module not in staged.modules:
+        return _broken(part, planned, f"assignments/{part.module}.py is missing from the submission")
+    found = static_check.check_module(staged.root / "assignments" / f"{part.module}.py")
+    if found:
+        return _broken(part, planned, f"assignments/{part.module}.py {FORBIDDEN_NOTE}: " + "; ".join(found))
+    worker.violations.clear()
+    try:
+        worker.load(part.module)
+    except StudentError as e:
+        return _broken(part, planned, f"assignments/{part.module}.py does not import: {e.type}: {e.text}\n{e.traceback}".rstrip())
+    except (WorkerTimeout, WorkerDied) as e:
+        return _broken(part, planned, f"importing assignments/{part.module}.py failed: {e}")
+    ctx = Ctx(worker, part, options)
+    done: dict[str, CheckResult] = {}
+    for p in planned:
+        done[p.name] = _run(ctx, p, done)
+    if worker.violations:
+        return _forbidden(part, tuple(done.values()), sorted(worker.violations))
+    return PartResult(part.name, tuple(done.values()))
+
+
+FORBIDDEN_NOTE = "uses a forbidden import (a submission may use numpy and the standard library only)"
+
+
+def _forbidden(part: PartSpec, checks: tuple[CheckResult, ...], modules: list[str]) -> PartResult:
+    """Zero for a part whose code tried a forbidden import while it ran, however it was spelled.
+
+    The names come from the worker, so only the grader's own list of forbidden names is echoed;
+    while hidden checks ran, not even those (which ones were tried could encode an input).
+    """
+    if any(c.visibility == "hidden" for c in checks):
+        error = f"assignments/{part.module}.py {FORBIDDEN_NOTE}: {hidden.FORBIDDEN}"
+    else:
+        known = [m for m in modules if m in static_check.FORBIDDEN] or ["a forbidden module"]
+        error = f"assignments/{part.module}.py {FORBIDDEN_NOTE}: it tried to import {', '.join(known)} while running"
+    return PartResult(part.name, tuple(_zeroed(c, error) for c in checks), error)
+
+
+def _zeroed(c: CheckResult, error: str) -> CheckResult:
+    outcome = "error" if c.outcome == "passed" else c.outcome
+    text = hidden.FORBIDDEN if c.visibility == "hidden" else f"{error}\n{c.message}"
+    return replace(c, score=0.0, outcome=outcome, message=text)
+
+
+def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
+    gated = [g for g in p.gate if g in done and done[g].outcome != "passed"]
+    if gated and not p.run_when_gated:
+        return _result(ctx, p, Verdict("skipped", f"not run: {' and '.join(gated)} must pass first"), 0.0)
+    start = time.perf_counter()
+    try:
+        verdict = p.run(ctx)
+    except Exception as exc:  # a grader bug must cost one check, not the batch
+        verdict = Verdict("error", f"the grader failed on this check ({type(exc).__name__}: {exc}); please report it")
+    seconds = time.perf_counter() - start
+    if gated:
+        alone = verdict.message.splitlines()[0] if verdict.message else verdict.outcome
+        message = f"not counted until {' and '.join(gated)} passes; on its own: {alone}"
+        rest = verdict.message.splitlines()[1:]
+        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample), 0.0, seconds)
+    return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds)
+
+
+def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float = 0.0) -> CheckResult:
+    secret = p.visibility == "hidden"
+    return CheckResult(
+        part=ctx.part.name, name=p.name, function=p.function, kind=p.kind, visibility=p.visibility,
+        outcome=verdict.outcome, score=score, max_score=p.points,
+        message=hidden.message(verdict.outcome) if secret else verdict.message,
+        counterexample=None if secret else verdict.counterexample, seconds=round(seconds, 4),
+    )
+
+
+def _broken(part: PartSpec, planned: list[Planned], error: str) -> PartResult:
+    """The part's module is at fault (missing, not importing, a forbidden import): all zero."""
+    return zero_part(part, planned, error, error)
