@@ -32,6 +32,18 @@ def variant(tmp_path: Path, module: str, source: str, name: str = "variant") -> 
     return root
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--skip-slow", action="store_true", help="leave out tests marked slow (CI runs them all)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--skip-slow"):
+        skip = pytest.mark.skip(reason="--skip-slow")
+        for item in items:
+            if "slow" in item.keywords:
+                item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def vectorized_result() -> SubmissionResult:
     return grade(VECTORIZED, options=GRADE)

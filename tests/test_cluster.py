@@ -29,7 +29,7 @@ def test_a_batch_on_a_cluster_fills_the_same_gradebook(scheduler: str, tmp_path:
     subs = [good(tmp_path / "alice"), buggy(tmp_path / "bob"), hanging(tmp_path / "dave")]
     out = tmp_path / "out"
 
-    result = CliRunner().invoke(main, ["grade", *FAST, "--timeout", "4", "--scheduler", scheduler, "--out", str(out),
+    result = CliRunner().invoke(main, ["grade", *FAST, "--timeout", "8", "--scheduler", scheduler, "--out", str(out),
                                        *map(str, subs)], catch_exceptions=False)
 
     assert result.exit_code == 0, result.output

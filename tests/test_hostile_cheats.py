@@ -82,6 +82,16 @@ def test_forged_worker_replies_never_count_as_passes(arena: Arena):
     assert_contained(run)
 
 
+def test_computing_only_some_entries_of_a_timed_result_loses_the_speed_points(arena: Arena):
+    # Nothing in a request names the verified positions, and the whole result is compared.
+    run = grade_hostile(arena, "computes_only_some_entries", ["conv"], options=GRADE)
+    forward = next(c for c in run.result.checks if c.name == "conv2d_forward timing")
+    assert forward.score == 0 and "wrong values in a timed run" in forward.message, forward.message
+    assert all(c.score == 0 for c in run.result.checks if c.kind == "timing")
+    assert all(c.outcome == "passed" for c in run.result.checks if c.kind in ("forward", "backward"))
+    assert_contained(run)
+
+
 def test_answering_timed_calls_without_the_work_loses_the_speed_points(arena: Arena):
     run = grade_hostile(arena, "fakes_fast_timing", ["pooling"], options=GRADE)
     timing = [c for c in run.result.checks if c.kind == "timing"]

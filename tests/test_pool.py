@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader.sandbox import cputime
 from grader.sandbox.client import Limits, StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.sandbox.inside import wire
 from grader.sandbox.launch import Launcher, choose_launcher
 from grader.sandbox.staging import stage
 from grader.sandbox.inside.wire import Handle
@@ -66,6 +68,21 @@ def backward(dout, cache):
 
 def scale_in_place(x):
     x *= 2
+
+
+def burn(seconds):
+    """Spin on the CPU for `seconds` of this thread's CPU time."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+    return seconds
+
+
+def spin_in_background():
+    """A thread that keeps running after the call returns."""
+    import threading
+
+    threading.Thread(target=lambda: burn(3600), daemon=True).start()
 
 
 def _forge(header):
@@ -134,7 +151,7 @@ def test_a_raising_function_gives_student_error_with_a_traceback_of_their_file(w
     err = info.value
     assert (err.type, err.text) == ("ValueError", "bad input 7")
     assert "assignments/m.py" in err.traceback and 'raise ValueError(f"bad input {x}")' in err.traceback
-    assert "worker.py" not in err.traceback  # the grader's own frames are left out
+    assert "server.py" not in err.traceback  # the grader's own frames are left out
     _works(worker)  # an exception does not cost the worker
 
 
@@ -230,3 +247,37 @@ def test_a_forged_reply_from_student_code_surfaces_as_a_worker_exception(worker:
     ValueError or wire.ProtocolError that the checks do not expect."""
     with pytest.raises((StudentError, WorkerDied, WorkerTimeout)):
         worker.call("m", forgery, [])
+
+
+def test_a_call_request_names_nothing_but_the_call(worker: Worker, monkeypatch: pytest.MonkeyPatch):
+    # A timed call's request must not tell the worker which part of the result gets verified.
+    sent: list[dict] = []
+    real = wire.send
+    monkeypatch.setattr(wire, "send", lambda fd, header, arrays, *a: (sent.append(header), real(fd, header, arrays, *a))[1])
+
+    worker.call("m", "add", [np.ones(4), 1.0], cpu=True)
+
+    assert set(sent[-1]) == {"op", "module", "func", "args", "keep", "omit", "release", "return_args", "id"}
+
+
+@pytest.mark.skipif(not cputime.available(), reason="no per-process CPU clock or /proc here")
+def test_cpu_seconds_count_the_call_s_cpu_time_not_its_wall_time(worker: Worker):
+    _works(worker)  # the worker's start and the module's import are not the call's
+    result = worker.call("m", "burn", [0.2], cpu=True)
+
+    assert result.cpu_seconds == pytest.approx(0.2, abs=0.05)  # the call's own CPU time, whatever the load
+    assert result.seconds >= result.cpu_seconds - 0.01
+
+
+@pytest.mark.skipif(not cputime.available(), reason="no per-process CPU clock or /proc here")
+def test_freeze_stops_every_thread_of_the_worker_until_the_next_request(worker: Worker):
+    worker.call("m", "spin_in_background", [])
+    assert worker.freeze()
+    pids = list(worker.frozen or [])
+    assert pids and all(set(cputime.state(p)) <= set("TtZX") for p in pids), [cputime.state(p) for p in pids]
+    before = cputime.cpu_ns(pids)
+    time.sleep(0.2)
+    assert cputime.spent_ns(before, cputime.cpu_ns(pids)) < 5e6  # the spinning thread did not run: < 5 ms in 200 ms
+
+    _works(worker)  # the next request thaws it
+    assert worker.frozen is None and "T" not in cputime.state(pids[-1])

@@ -113,3 +113,18 @@ def test_batch_prints_student_names_literally():
     render_batch([sample_result("[red]mallory[/]")], console)
 
     assert "[red]mallory[/]" in console.export_text()
+
+
+def test_a_timing_headline_keeps_its_ratio_and_limit_at_80_columns():
+    # The longest check names of a part must not squeeze the ratio out of the feedback column.
+    message = "123.4x (limit 50x): too slow: max_pool2d_backward took 181.20 ms, the reference 1.47 ms\nCPU time"
+    part = PartResult("pooling", (
+        check("pooling", "max_pool2d_backward", "timing", outcome="failed", score=0, message=message),
+        check("pooling", "max_pool2d_backward_with_a_very_long_name", "hidden_backward"),
+    ))
+    console = Console(record=True, width=80, file=io.StringIO())
+    render_submission(SubmissionResult("s", (part,), "cpu", "bwrap", 1.0), console, details=False)
+    text = console.export_text()
+
+    assert "123.4x (limit 50x)" in text
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -1,4 +1,4 @@
-"""grader/static_check.py: forbidden imports found in a submission's source before it runs."""
+"""grader/sandbox/static_check.py: forbidden imports found in a submission's source before it runs."""
 from __future__ import annotations
 
 from pathlib import Path

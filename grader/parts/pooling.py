@@ -16,7 +16,8 @@ def _sample(rng: np.random.Generator) -> Case:
 
 
 def _benchmark(rng: np.random.Generator) -> Case:
-    return Case(("x", "kernel_size", "stride"), (distinct_values(rng, (8, 16, 64, 64)), 2, None))
+    # Many channels on a small map, as deep in a network: vectorizing over channels pays here.
+    return Case(("x", "kernel_size", "stride"), (distinct_values(rng, (8, 64, 32, 32)), 2, None))
 
 
 # Ties on purpose: every 2x2 window (stride 1, so windows overlap) holds repeated maxima.
@@ -46,12 +47,12 @@ POOLING = PartSpec(
         Layer(
             "max_pool2d_forward", "max_pool2d_backward", ("x",), pool_cases,
             Points(forward=3, backward=3, hidden_forward=1, hidden_backward=1, gradcheck=1, contract=0.5, timing_forward=0.5, timing_backward=1),
-            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=20.0),
+            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=50.0),
         ),
         Layer(
             "avg_pool2d_forward", "avg_pool2d_backward", ("x",), pool_cases,
             Points(forward=2, backward=2, hidden_forward=0.5, hidden_backward=0.5, gradcheck=0.5, contract=0.5, timing_forward=0.5, timing_backward=0.5),
-            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=20.0),
+            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=50.0),
         ),
     ),
     examples=(

@@ -24,6 +24,9 @@ _STATUS = {
 }
 
 
+HEADLINE_MIN = 22
+
+
 def _points(score: float, max_score: float) -> str:
     return f"{format_points(score)}/{format_points(max_score)}"
 
@@ -39,8 +42,10 @@ def _part_table(part: PartResult, width: int) -> Table:
         caption_justify="right",
     )
     # Fixed widths: rich would otherwise squeeze the short columns away on an 80-column terminal.
-    check_w = min(max((len(c.name) for c in part.checks), default=10), 42)
-    feedback_w = max(12, width - check_w - 6 - 6 - 7 - 16)
+    # The feedback keeps at least HEADLINE_MIN columns, so a timing headline's leading ratio and
+    # limit ("22.8x (limit 50x): ...") always show; a long check name folds instead.
+    check_w = max(10, min(max((len(c.name) for c in part.checks), default=10), 42, width - 6 - 6 - 7 - 16 - HEADLINE_MIN))
+    feedback_w = max(HEADLINE_MIN, width - check_w - 6 - 6 - 7 - 16)
     table.add_column("check", width=check_w, overflow="fold")
     table.add_column("vis", width=6, no_wrap=True)
     table.add_column("status", width=6, justify="center", no_wrap=True)

@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from grader.paths import INSIDE
+from grader.sandbox import cputime
 from grader.sandbox.inside import wire
 from grader.sandbox.launch import Launcher, process_launcher
 from grader.text import clean_output
@@ -47,7 +48,7 @@ class Limits:
     file_bytes: int = 16 << 20
     call_seconds: float = 10.0
     output_bytes: int = 64 << 10
-    nproc: int = 64  # applied only where each worker has a uid of its own (see sandbox.py)
+    nproc: int = 64  # applied only where each worker has a uid of its own (see grader.sandbox.launch)
     seccomp: bool = True
     reply_bytes: int = 1 << 28
 
@@ -75,6 +76,7 @@ class CallResult:
     notes: list[str] = field(default_factory=list)
     args: Any = None
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # the worker tree's CPU time over the call, when asked and readable
 
 
 def _death_message(returncode: int | None) -> str:
@@ -106,6 +108,7 @@ class Worker:
         self.hung: dict[tuple[str, str], str] = {}
         self.isolation = ""
         self.violations: set[str] = set()  # forbidden imports the worker refused
+        self.frozen: list[int] | None = None  # the pids `freeze` stopped; the next request thaws them
 
     @property
     def sandbox(self) -> str:
@@ -168,7 +171,22 @@ class Worker:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def freeze(self) -> bool:
+        """Stop every process of the worker (SIGSTOP) until the next request; True once /proc
+        shows all of them stopped. Timing uses it: no student thread runs while the reference is timed."""
+        if self.proc is None or not cputime.available():
+            return False
+        if self.frozen is None:
+            self.frozen = cputime.freeze(self.proc.pid) or []
+        return bool(self.frozen)
+
+    def thaw(self) -> None:
+        if self.frozen is not None:
+            cputime.thaw(self.frozen)
+            self.frozen = None
+
     def _kill(self) -> int | None:
+        self.frozen = None  # SIGKILL ends stopped processes too
         proc, self.proc = self.proc, None
         for fd in (self._wfd, self._rfd):
             if fd >= 0:
@@ -187,6 +205,7 @@ class Worker:
     def request(self, header: dict, arrays: list[np.ndarray], timeout: float | None = None) -> tuple[dict, list[bytes]]:
         if self.proc is None:
             self.start()
+        self.thaw()
         deadline = time.monotonic() + (timeout or self.limits.call_seconds)
         # A fresh random id per request: a reply the student's code wrote ahead of time (to fake
         # a fast timing run, say) cannot carry it.
@@ -243,11 +262,12 @@ class Worker:
         keep: int | None = None,
         omit: int | None = None,
         release: tuple[wire.Handle, ...] = (),
-        probe: list[int] | None = None,
-        pick: int | None = None,
         return_args: bool = False,
         timeout: float | None = None,
+        cpu: bool = False,
     ) -> CallResult:
+        """Call `func` in the worker. `cpu`: also measure the CPU time the worker's processes
+        spent from just before the request to the reply (`CallResult.cpu_seconds`)."""
         arrays: list[np.ndarray] = []
         header = {
             "op": "call",
@@ -257,12 +277,14 @@ class Worker:
             "keep": keep,
             "omit": omit,
             "release": [h.id for h in release],
-            "probe": probe,
-            "pick": pick,
             "return_args": return_args,
         }
         if (module, func) in self.hung:
             raise WorkerTimeout(self.hung[module, func])
+        if self.proc is None:
+            self.start()
+        pids = self.frozen if self.frozen else cputime.tree(self.proc.pid) if cpu and cputime.available() else None
+        before = cputime.cpu_ns(pids) if cpu and pids else None
         start = time.perf_counter()
         try:
             reply, bufs = self.request(header, arrays, timeout)
@@ -271,14 +293,15 @@ class Worker:
                 self.hung[module, func] = f"{exc} (earlier; it is not called again)"
             raise
         seconds = time.perf_counter() - start
-        if probe is not None:
-            values = reply.get("probe")
-            if not isinstance(values, list) or len(values) != len(probe):
-                self._malformed("a probe reply of the wrong length")
-            return CallResult(values, seconds=seconds)
+        cpu_seconds = None
+        if before is not None and self.proc is not None:
+            # Frozen again at once: the time read is the call's, and nothing runs until the next request.
+            stopped = self.freeze()
+            after = cputime.cpu_ns(self.frozen if stopped and self.frozen else cputime.tree(self.proc.pid))
+            cpu_seconds = cputime.spent_ns(before, after) / 1e9
         result = self._decode(reply.get("result"), reply, bufs)
         args_back = self._decode(reply["args"], reply, bufs).value if return_args and "args" in reply else None
-        return CallResult(result.value, result.notes, args_back, seconds)
+        return CallResult(result.value, result.notes, args_back, seconds, cpu_seconds)
 
     def call_many(self, module: str, func: str, arg_sets: list[list[Any]], pick: int | None, timeout: float | None = None) -> list[Any]:
         arrays: list[np.ndarray] = []

@@ -37,6 +37,9 @@ from grader.sandbox.slots import BASE_UID, SLOTS, Slot, acquire_slot
 SLOT_PROBE_UID = BASE_UID + SLOTS  # never a slot's uid: the probe owns nothing
 
 
+STEADY_HEAP = (32 << 20, 256 << 20)  # glibc's mmap and trim thresholds for the worker and the timing
+
+
 class Launcher:
     """Start the worker as a plain child process in its own session (the portable fallback)."""
 
@@ -89,6 +92,10 @@ class Launcher:
             "OMP_NUM_THREADS": threads,
             "MKL_NUM_THREADS": threads,
             "GRADELAB_WORKER": self.token,
+            # Freed memory stays in the heap for the next call, so a timed call does not pay to
+            # page in fresh memory on some runs and not others (see grader/checks/timing.py).
+            "MALLOC_MMAP_THRESHOLD_": str(STEADY_HEAP[0]),
+            "MALLOC_TRIM_THRESHOLD_": str(STEADY_HEAP[1]),
         }
 
     def _home(self) -> str:

@@ -110,8 +110,6 @@ class Server:
     def op_call(self, header: dict, bufs: list[bytes]) -> None:
         """Call one function. `keep` names the result position kept here as a handle (a cache),
         `omit` one left out of the reply; `release` frees handles once the call is done;
-        `probe` answers with the values at those flat indices of result[pick] only (timing: the
-        result itself never crosses the pipe);
         `return_args` sends the arguments back, to see whether the call modified them."""
         fn = self.function(header["module"], header["func"])
         args = wire.decode(header["args"], header, bufs, self.handles).value
@@ -120,9 +118,6 @@ class Server:
         finally:
             for hid in header.get("release") or ():
                 self.handles.pop(hid, None)
-        if header.get("probe") is not None:
-            self.reply({"ok": True, "probe": _probe(result, header.get("pick"), header["probe"])})
-            return
         keep, omit = header.get("keep"), header.get("omit")
         if isinstance(result, tuple) and keep is not None and len(result) > keep:
             result = tuple(self.keep(r) if i == keep else r for i, r in enumerate(result))
@@ -146,14 +141,6 @@ class Server:
             results.append(r[pick] if pick is not None and isinstance(r, tuple) and len(r) > pick else r)
         arrays: list[np.ndarray] = []
         self.reply({"ok": True, "result": wire.encode(results, arrays)}, arrays)
-
-
-def _probe(result: Any, pick: Any, indices: list) -> list:
-    value = result[pick] if pick is not None and isinstance(result, tuple) and len(result) > pick else result
-    if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.size == 0:
-        return []
-    flat = value.reshape(-1)
-    return [float(flat[i]) if isinstance(i, int) and 0 <= i < flat.size else float("nan") for i in indices]
 
 
 def main(rfd: int, wfd: int, root: str, limits: dict) -> None:
