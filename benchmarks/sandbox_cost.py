@@ -17,10 +17,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from grader.engine.context import GradeOptions  # noqa: E402
+from grader.options import GradeOptions  # noqa: E402
 from grader.engine.grade import grade_submission  # noqa: E402
 from grader.parts import PARTS  # noqa: E402
-from grader.sandbox.client import Limits, Worker  # noqa: E402
+from grader.options import Limits
+from grader.sandbox.client import Worker  # noqa: E402
 from grader.sandbox.launch import choose_launcher  # noqa: E402
 
 CORRECT = REPO / "tests" / "solutions" / "vectorized"

@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from grader.parts import select  # noqa: E402
 
 try:  # the layout after issue 9
-    from grader.engine.engine import grade_submission  # type: ignore[import-not-found]
+    from grader.engine.grade import grade_submission  # type: ignore[import-not-found]
     from grader.options import GradeOptions  # type: ignore[import-not-found]
 except ImportError:  # the layout before it
     from grader.context import GradeOptions  # type: ignore[no-redef]

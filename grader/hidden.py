@@ -21,5 +21,9 @@ NOT_GRADED = "scores 0: this part could not be graded (see its public checks)"
 FORBIDDEN = "scores 0: the code tried a forbidden import while the hidden checks ran"
 
 
+# Every text a hidden check may carry.
+FIXED = frozenset({*MESSAGES.values(), NOT_GRADED, FORBIDDEN})
+
+
 def message(outcome: Outcome) -> str:
     return MESSAGES[outcome]

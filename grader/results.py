@@ -20,14 +20,17 @@ class Counterexample:
     shapes: dict[str, list[int]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckResult:
     """One graded check of one student function.
 
-    `message` is the whole feedback text; its first line is the headline the tables show.
-    `counterexample` is None for hidden checks, whose inputs are never shown.
+    `id` is the check's stable key (`part/function/kind/inputs`, see grader.engine.plan); `name`
+    is its label for people. `message` is the whole feedback text; its first line is the
+    headline the tables show. `counterexample` is None for hidden checks, whose inputs are
+    never shown.
     """
 
+    id: str
     part: str
     name: str
     function: str
@@ -115,6 +118,8 @@ class SubmissionResult:
                 checks=tuple(
                     CheckResult(
                         **{
+                            # Results stored before checks had ids: the label, marked as such.
+                            "id": f"{p['part']}/label:{c['name']}",
                             **c,
                             "counterexample": Counterexample(**c["counterexample"])
                             if c.get("counterexample")

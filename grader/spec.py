@@ -59,7 +59,7 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Points:
     """Points per check kind of one layer; zero means the check is not run."""
 
@@ -73,7 +73,7 @@ class Points:
     timing_backward: float = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Timing:
     """Student CPU time over the CPU reference's, fastest of `repeats` runs each taken in turns on
     fresh `benchmark` inputs, must stay <= max_ratio (see grader/engine/checks/timing.py, docs/timing.md)."""
@@ -83,7 +83,7 @@ class Timing:
     repeats: int = 7
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Diagnosis:
     """A known mistake: when the student's value matches `variant`, feedback names the mistake.
 
@@ -96,7 +96,7 @@ class Diagnosis:
     output: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Layer:
     """A forward and its backward, graded against the reference functions of the same names.
 
@@ -117,13 +117,15 @@ class Layer:
     examples: dict[Scale, int] = field(default_factory=lambda: {"public": 30, "hidden": 30, "grad": 4})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Example:
     """A fixed case (a lecture worked example, a documented tie rule) with its expected value.
 
     `expected` None means: whatever the reference returns. `target` is the forward's out or the
-    backward's gradients (dout is then `dout`)."""
+    backward's gradients (dout is then `dout`). `key` names it in the check's id: keep it when
+    the displayed `name` changes."""
 
+    key: str
     name: str
     layer: str
     case: Case
@@ -135,7 +137,7 @@ class Example:
     dout: np.ndarray | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PartSpec:
     name: str
     module: str
@@ -144,6 +146,20 @@ class PartSpec:
     examples: tuple[Example, ...] = ()
     diagnoses: tuple[Diagnosis, ...] = ()
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        # A misspelled name would silently never match: refuse the spec when it is loaded.
+        functions = {f for layer in self.layers for f in (layer.forward, layer.backward) if f}
+        for d in self.diagnoses:
+            if d.function not in functions:
+                raise ValueError(f"part {self.name}: Diagnosis.function {d.function!r} is none of {sorted(functions)}")
+        forwards = [layer.forward for layer in self.layers]
+        for ex in self.examples:
+            if ex.layer not in forwards:
+                raise ValueError(f"part {self.name}: Example {ex.key!r} names no layer ({ex.layer!r})")
+        keys = [ex.key for ex in self.examples]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"part {self.name}: two examples share a key")
 
     def layer(self, forward: str) -> Layer:
         for layer in self.layers:

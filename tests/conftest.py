@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.engine.grade import grade_submission
 from grader.parts import select
 from grader.results import SubmissionResult

@@ -28,7 +28,7 @@ from typing import Iterable
 import pytest
 from conftest import NO_TIMING, REPO, VECTORIZED, grade, variant
 
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.results import SubmissionResult
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

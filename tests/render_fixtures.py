@@ -45,8 +45,9 @@ def check(
     seconds: float = 0.01,
 ) -> CheckResult:
     return CheckResult(
+        id=f"{part}/{function}/{kind}/{visibility}",
         part=part,
-        name=f"{function} {kind}",
+        name=f"{function} {kind}" + (" (hidden)" if visibility == "hidden" else ""),
         function=function,
         kind=kind,
         visibility=visibility,

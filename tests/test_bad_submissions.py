@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import NO_TIMING, VECTORIZED, grade, variant
 
-from grader.sandbox.client import Limits
+from grader.options import Limits
 from grader.results import SubmissionResult
 
 PARTS = ["shapes", "conv", "pooling"]

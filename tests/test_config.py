@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from grader.batch.config import load_config
-from grader.engine.context import Ctx, GradeOptions
+from grader.engine.context import Ctx
+from grader.options import GradeOptions
 from grader.parts import BY_NAME
 
 

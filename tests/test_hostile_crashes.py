@@ -9,7 +9,7 @@ import pytest
 from conftest import NO_TIMING
 from hostile_suite import Arena, Run, assert_contained, assert_scores, grade_hostile
 
-from grader.sandbox.client import Limits
+from grader.options import Limits
 from grader.results import CheckResult
 
 CONV = {"conv2d_forward", "conv2d_backward"}

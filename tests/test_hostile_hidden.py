@@ -21,7 +21,7 @@ from conftest import REPO, VECTORIZED, grade
 from rich.console import Console
 
 from grader import hidden
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.parts import select
 from grader.render.feedback_md import to_feedback_markdown
 from grader.render.gradescope import to_gradescope

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hostile_inputs import GIT_MECHANISMS, armed_repo, corrupt_zip, raises_surrogate, tree_bomb, wide_tree, with_fifo
 
 from grader.commands import main
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.gradebook import Gradebook
 from grader.batch.inputs.read import read_submission

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from batch_fixtures import SHAPES_MAX, good, hanging
 
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.batch.inputs.read import read_submission
 from grader.batch.isolation import Job, materialize, run
 from grader.sandbox.proctree import kill_tree

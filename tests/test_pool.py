@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from grader.sandbox import cputime
-from grader.sandbox.client import Limits, StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.options import Limits
+from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
 from grader.sandbox.inside import wire
 from grader.sandbox.launch import Launcher, choose_launcher
 from grader.sandbox.staging import stage

@@ -8,7 +8,7 @@ from conftest import GRADE, VECTORIZED, variant
 
 from grader.sandbox import cputime
 from grader.engine.checks import timing
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.engine.grade import grade_submission
 from grader.parts import select
 

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.paths import REPO
 from grader.spec import PartSpec
 

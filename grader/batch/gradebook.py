@@ -23,7 +23,10 @@ from typing import Any, Literal
 
 from grader.results import SubmissionResult
 
-SCHEMA_VERSION = 1
+# 2: checks are keyed by their stable id (grader.engine.plan), not their label. A version-1
+# gradebook is migrated when opened for a batch: its check rows are rebuilt from the stored
+# results; its grader version differs, so every submission is regraded by that batch.
+SCHEMA_VERSION = 2
 FILENAME = "gradebook.sqlite"
 
 Status = Literal["graded", "timeout", "crashed", "empty"]
@@ -54,6 +57,7 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE TABLE IF NOT EXISTS checks (
     submission TEXT NOT NULL REFERENCES submissions(name) ON DELETE CASCADE,
+    id TEXT NOT NULL,
     part TEXT NOT NULL,
     name TEXT NOT NULL,
     function TEXT NOT NULL,
@@ -65,7 +69,7 @@ CREATE TABLE IF NOT EXISTS checks (
     message TEXT NOT NULL,
     counterexample TEXT,
     seconds REAL NOT NULL,
-    PRIMARY KEY (submission, part, name)
+    PRIMARY KEY (submission, id)
 );
 """
 
@@ -133,6 +137,8 @@ class Gradebook:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) == 1:
+                _migrate_from_1(db)
             elif int(row[0]) != SCHEMA_VERSION:
                 raise GradebookError(f"{self.path} has schema version {row[0]}; this grader reads version {SCHEMA_VERSION}")
 
@@ -172,18 +178,8 @@ class Gradebook:
         with self._transaction() as db:
             db.execute("DELETE FROM checks WHERE submission = ?", (entry.name,))
             db.execute("DELETE FROM submissions WHERE name = ?", (entry.name,))
-            db.execute(
-                "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (entry.name, entry.source, entry.input_kind, entry.revision, entry.content_hash, entry.grader_version,
-                 entry.spec, entry.status, entry.error, json.dumps(list(entry.notes)), r.device, r.sandbox, entry.host,
-                 r.score, r.max_score, r.seconds, entry.graded_at, json.dumps(r.to_dict())),
-            )
-            db.executemany(
-                "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(entry.name, c.part, c.name, c.function, c.kind, c.visibility, c.outcome, c.score, c.max_score,
-                  c.message, json.dumps(asdict(c.counterexample)) if c.counterexample else None, c.seconds)
-                 for c in r.checks],
-            )
+            _insert(db, "submissions", _submission_row(entry))
+            _insert_checks(db, entry.name, entry.result)
         return entry
 
     def entries(self, names: Sequence[str] | None = None) -> list[Entry]:
@@ -206,6 +202,42 @@ class Gradebook:
     def check_counts(self) -> dict[str, int]:
         """name -> number of check rows: lets a test see that no row is half-written."""
         return dict(self.conn.execute("SELECT submission, COUNT(*) FROM checks GROUP BY submission").fetchall())
+
+
+def _insert(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    """One row by column name: adding a column cannot shift the others."""
+    db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
+
+
+def _submission_row(entry: Entry) -> dict[str, Any]:
+    r = entry.result
+    return {
+        "name": entry.name, "source": entry.source, "input_kind": entry.input_kind, "revision": entry.revision,
+        "content_hash": entry.content_hash, "grader_version": entry.grader_version, "spec": entry.spec,
+        "status": entry.status, "error": entry.error, "notes": json.dumps(list(entry.notes)), "device": r.device,
+        "sandbox": r.sandbox, "host": entry.host, "score": r.score, "max_score": r.max_score, "seconds": r.seconds,
+        "graded_at": entry.graded_at, "result_json": json.dumps(r.to_dict()),
+    }
+
+
+def _insert_checks(db: sqlite3.Connection, submission: str, result: SubmissionResult) -> None:
+    for c in result.checks:
+        _insert(db, "checks", {
+            "submission": submission, "id": c.id, "part": c.part, "name": c.name, "function": c.function,
+            "kind": c.kind, "visibility": c.visibility, "outcome": c.outcome, "score": c.score,
+            "max_score": c.max_score, "message": c.message,
+            "counterexample": json.dumps(asdict(c.counterexample)) if c.counterexample else None, "seconds": c.seconds,
+        })
+
+
+def _migrate_from_1(db: sqlite3.Connection) -> None:
+    """Version 1 keyed checks by (part, label): rebuild the check rows, keyed by id, from the
+    stored results (whose checks get a label-derived id until they are regraded)."""
+    db.execute("DROP TABLE checks")
+    db.execute(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS checks") :].rstrip().rstrip(";"))
+    for name, result_json in db.execute("SELECT name, result_json FROM submissions").fetchall():
+        _insert_checks(db, name, SubmissionResult.from_dict(json.loads(result_json)))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def storable(value: Any) -> Any:

@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Literal
 
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.batch.fingerprint import grader_version
 from grader.paths import REPO
 from grader.sandbox.proctree import descendants, kill_tree

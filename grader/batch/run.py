@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from grader.batch.backends import Backend
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.engine.failed import failed_result
 from grader.batch.fingerprint import grader_version, spec_fingerprint
 from grader.batch.gradebook import Entry, Gradebook, Status, now

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from grader.commands.options import device_option, timing_option
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.engine.grade import grade_submission
 from grader.parts import BY_NAME, select
 from grader.render.junit import write_junit

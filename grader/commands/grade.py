@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from grader.batch import run as batch
 from grader.batch.backends import Backend, BackendError, DaskBackend, LocalBackend
 from grader.commands.options import device_option, timing_option
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files

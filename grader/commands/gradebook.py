@@ -64,7 +64,7 @@ def show(location: Path, name: str, markdown: bool) -> None:
         sys.stdout.write(to_feedback_markdown(entry.result, entry.notes, entry.graded_at))
         return
     console = Console()
-    render_submission(entry.result, console)
+    render_submission(entry.result, console, audience="instructor")
     about = [f"status: {entry.status}", f"graded at: {entry.graded_at}", f"source: {entry.source} ({entry.input_kind})",
              f"content hash: {entry.content_hash[:16]}", f"grader version: {entry.grader_version}"]
     if entry.revision:

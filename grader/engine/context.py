@@ -3,30 +3,15 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from grader.engine.calls import StudentLayer
-from grader.sandbox.client import Limits, Worker
-from grader.results import Counterexample, Visibility
+from grader.options import GradeOptions
+from grader.sandbox.client import Worker
+from grader.results import Counterexample
 from grader.spec import Layer, PartSpec
 
 VerdictOutcome = Literal["passed", "failed", "error", "skipped"]
-
-
-@dataclass(frozen=True)
-class GradeOptions:
-    """How to grade. `visibility` is ("public",) for `check` and both for `grade`."""
-
-    visibility: tuple[Visibility, ...] = ("public",)
-    hidden_seed: int = 0
-    timing: bool = True
-    device: str = "auto"
-    limits: Limits = Limits()
-    search_budget_seconds: float = 30.0
-    examples_scale: float = 1.0  # multiplies every layer's example counts (tests may lower it)
-    sandbox: str = "auto"
-    work_dir: Path | None = None
 
 
 @dataclass(frozen=True)

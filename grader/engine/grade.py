@@ -18,9 +18,12 @@ import reference.device
 from grader import hidden
 from grader.sandbox import static_check
 from grader.engine.failed import zero_part
-from grader.engine.context import Ctx, GradeOptions, Verdict
+from grader.engine.checks.dispatch import run_planned
+from grader.engine.context import Ctx, Verdict
+from grader.options import GradeOptions
 from grader.engine.plan import Planned, plan_part
 from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.sandbox.launch import choose_launcher
 from grader.spec import PartSpec
@@ -69,7 +72,9 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
                     hidden_results[p.name] = _hidden_part(secret, staged, p, options, _only(plans[p.name], "hidden"), public[p.name])
                 # secret.output() is never read: it can hold hidden inputs the code printed.
     results = tuple(_merge(p, plans[p.name], public[p.name], hidden_results.get(p.name)) for p in parts)
-    return SubmissionResult(name, results, device, sandbox, time.perf_counter() - start, output, tuple(warnings))
+    # Even the instructor's record holds no more of a hidden check than a student may see:
+    # whatever its worker said could encode the hidden inputs.
+    return redact(SubmissionResult(name, results, device, sandbox, time.perf_counter() - start, output, tuple(warnings)))
 
 
 def _only(planned: list[Planned], visibility: str) -> list[Planned]:
@@ -96,8 +101,8 @@ def _merge(part: PartSpec, planned: list[Planned], public: PartResult, secret: P
     if secret is not None and secret.error and not error:
         error = secret.error
         checks = tuple(_zeroed(c, error) for c in checks)
-    by_name = {c.name: c for c in (*checks, *(secret.checks if secret else ()))}
-    return PartResult(part.name, tuple(by_name[p.name] for p in planned if p.name in by_name), error)
+    by_id = {c.id: c for c in (*checks, *(secret.checks if secret else ()))}
+    return PartResult(part.name, tuple(by_id[p.id] for p in planned if p.id in by_id), error)
 
 
 def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOptions, planned: list[Planned]) -> PartResult:
@@ -118,7 +123,7 @@ def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOpt
     ctx = Ctx(worker, part, options)
     done: dict[str, CheckResult] = {}
     for p in planned:
-        done[p.name] = _run(ctx, p, done)
+        done[p.id] = _run(ctx, p, done)
     if worker.violations:
         return _forbidden(part, tuple(done.values()), sorted(worker.violations))
     return PartResult(part.name, tuple(done.values()))
@@ -148,12 +153,12 @@ def _zeroed(c: CheckResult, error: str) -> CheckResult:
 
 
 def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
-    gated = [g for g in p.gate if g in done and done[g].outcome != "passed"]
+    gated = [done[g].name for g in p.gate if g in done and done[g].outcome != "passed"]
     if gated and not p.run_when_gated:
         return _result(ctx, p, Verdict("skipped", f"not run: {' and '.join(gated)} must pass first"), 0.0)
     start = time.perf_counter()
     try:
-        verdict = p.run(ctx)
+        verdict = run_planned(ctx, p)
     except Exception as exc:  # a grader bug must cost one check, not the batch
         verdict = Verdict("error", f"the grader failed on this check ({type(exc).__name__}: {exc}); please report it")
     seconds = time.perf_counter() - start
@@ -166,12 +171,10 @@ def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
 
 
 def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float = 0.0) -> CheckResult:
-    secret = p.visibility == "hidden"
     return CheckResult(
-        part=ctx.part.name, name=p.name, function=p.function, kind=p.kind, visibility=p.visibility,
+        id=p.id, part=ctx.part.name, name=p.label, function=p.function, kind=p.kind, visibility=p.visibility,
         outcome=verdict.outcome, score=score, max_score=p.points,
-        message=hidden.message(verdict.outcome) if secret else verdict.message,
-        counterexample=None if secret else verdict.counterexample, seconds=round(seconds, 4),
+        message=verdict.message, counterexample=verdict.counterexample, seconds=round(seconds, 4),
     )
 
 

@@ -1,61 +1,86 @@
-"""Which checks a part has, derived from its spec: names, kinds, points, gates and how to run them.
+"""Which checks a part has, derived from its spec: ids, labels, kinds, points and gates.
 
-A gate names checks that must pass before this one's points count: a stub that returns zeros
-of the right shape, fast and self-consistent, must not earn contract, timing or gradcheck points.
+A plan is data: `grade` runs each planned check with `checks.run_planned`. Every check has a
+stable id, `part/function/kind/inputs` (`conv/conv2d_forward/forward/hidden`), used as its key
+by the gates, the merge of the public and hidden phases, the gradebook and Gradescope; its label
+(`conv2d_forward forward (hidden)`) is for people and may change.
+
+A gate names checks (by id) that must pass before this one's points count: a stub that returns
+zeros of the right shape, fast and self-consistent, must not earn contract, timing or gradcheck
+points.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
-from grader.engine.checks.contract import contract_check
-from grader.engine.checks.correctness import backward_check, example_check, forward_check
-from grader.engine.checks.gradcheck import gradcheck
-from grader.engine.checks.timing import timing_check
-from grader.engine.context import Ctx, GradeOptions, Verdict
+from grader.options import GradeOptions
 from grader.results import Kind, Visibility
-from grader.spec import Layer, PartSpec
+from grader.spec import Example, Layer, PartSpec
 
 
-@dataclass(frozen=True)
+def check_id(part: str, function: str, kind: str, inputs: str) -> str:
+    """`part/function/kind/inputs`; inputs: public, hidden, grad, sample, benchmark or an example's key."""
+    return f"{part}/{function}/{kind}/{inputs}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Planned:
-    name: str
+    id: str
+    label: str
     function: str
     kind: Kind
     visibility: Visibility
     points: float
-    run: Callable[[Ctx], Verdict]
-    gate: tuple[str, ...] = ()
+    layer: str  # the forward naming the layer the check grades
+    example: Example | None = None
+    gate: tuple[str, ...] = ()  # ids
     run_when_gated: bool = True  # gradcheck and contract still teach something; timing does not
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility == "hidden"
+
+    @property
+    def backward(self) -> bool:
+        """Whether the function graded is the layer's backward (a timing check's target)."""
+        return not self.function == self.layer
 
 
 def plan_part(part: PartSpec, options: GradeOptions) -> list[Planned]:
     planned: list[Planned] = []
     for layer in part.layers:
-        planned += _plan_layer(layer, options)
+        planned += _plan_layer(part.name, layer, options)
     for ex in part.examples:
         function = part.layer(ex.layer).backward if ex.target == "backward" else ex.layer
-        planned.append(Planned(ex.name, function, ex.kind, "public", ex.points, lambda ctx, ex=ex: example_check(ctx, ex)))
+        assert function is not None
+        planned.append(Planned(id=check_id(part.name, function, ex.kind, ex.key), label=ex.name, function=function,
+                               kind=ex.kind, visibility="public", points=ex.points, layer=ex.layer, example=ex))
     return [p for p in planned if p.points > 0 and p.visibility in options.visibility]
 
 
-def _plan_layer(layer: Layer, options: GradeOptions) -> list[Planned]:
+def _plan_layer(part: str, layer: Layer, options: GradeOptions) -> list[Planned]:
     f, b, pts = layer.forward, layer.backward, layer.points
-    fwd, bwd = f"{f} forward", f"{b} backward"
+
+    def check(function: str, kind: Kind, inputs: str, label: str, points: float, **kw: object) -> Planned:
+        visibility: Visibility = "hidden" if inputs == "hidden" else "public"
+        return Planned(id=check_id(part, function, kind, inputs), label=label, function=function, kind=kind,
+                       visibility=visibility, points=points, layer=f, **kw)  # type: ignore[arg-type]
+
+    fwd, bwd = check_id(part, f, "forward", "public"), check_id(part, b or "", "backward", "public")
     out = [
-        Planned(fwd, f, "forward", "public", pts.forward, lambda ctx: forward_check(ctx, layer, hidden=False)),
-        Planned(f"{f} forward (hidden)", f, "forward", "hidden", pts.hidden_forward, lambda ctx: forward_check(ctx, layer, hidden=True)),
+        check(f, "forward", "public", f"{f} forward", pts.forward),
+        check(f, "forward", "hidden", f"{f} forward (hidden)", pts.hidden_forward),
     ]
     if b:
         out += [
-            Planned(bwd, b, "backward", "public", pts.backward, lambda ctx: backward_check(ctx, layer, hidden=False)),
-            Planned(f"{b} backward (hidden)", b, "backward", "hidden", pts.hidden_backward, lambda ctx: backward_check(ctx, layer, hidden=True)),
-            Planned(f"{b} gradcheck", b, "gradcheck", "public", pts.gradcheck, lambda ctx: gradcheck(ctx, layer), gate=(fwd, bwd)),
+            check(b, "backward", "public", f"{b} backward", pts.backward),
+            check(b, "backward", "hidden", f"{b} backward (hidden)", pts.hidden_backward),
+            check(b, "gradcheck", "grad", f"{b} gradcheck", pts.gradcheck, gate=(fwd, bwd)),
         ]
     if layer.sample is not None:
-        out.append(Planned(f"{f} contract", f, "contract", "public", pts.contract, lambda ctx: contract_check(ctx, layer), gate=(fwd,)))
+        out.append(check(f, "contract", "sample", f"{f} contract", pts.contract, gate=(fwd,)))
     if layer.timing is not None and options.timing:
-        out.append(Planned(f"{f} timing", f, "timing", "public", pts.timing_forward, lambda ctx: timing_check(ctx, layer, backward=False), gate=(fwd,), run_when_gated=False))
+        out.append(check(f, "timing", "benchmark", f"{f} timing", pts.timing_forward, gate=(fwd,), run_when_gated=False))
         if b:
-            out.append(Planned(f"{b} timing", b, "timing", "public", pts.timing_backward, lambda ctx: timing_check(ctx, layer, backward=True), gate=(bwd,), run_when_gated=False))
+            out.append(check(b, "timing", "benchmark", f"{b} timing", pts.timing_backward, gate=(bwd,), run_when_gated=False))
     return out

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from grader.engine.context import GradeOptions
+from grader.options import GradeOptions
 from grader.engine.failed import failed_result
 from grader.batch.inputs.submission import read_folder
 from grader.batch.isolation import Job, run
@@ -60,12 +60,7 @@ def grade_upload(submission: Path, config: AutograderConfig) -> SubmissionResult
 
 def results_json(result: SubmissionResult, config: AutograderConfig) -> dict[str, Any]:
     """Gradescope's payload, hidden checks shown as configured (the renderer's default otherwise)."""
-    payload = to_gradescope(result)
-    hidden = {f"{c.part}: {c.function} {c.kind} (hidden)" for c in result.checks if c.visibility == "hidden"}
-    for test in payload["tests"]:
-        if test["name"] in hidden:
-            test["visibility"] = config.hidden_visibility
-    return payload
+    return to_gradescope(result, config.hidden_visibility)
 
 
 def run_autograder(root: Path, source: Path) -> SubmissionResult:

@@ -51,18 +51,18 @@ CONV = PartSpec(
     seed=202,
     layers=(
         Layer(
-            "conv2d_forward", "conv2d_backward", ("x", "w", "b"), conv_cases,
-            Points(forward=5, backward=6, hidden_forward=2, hidden_backward=2, gradcheck=2, contract=1, timing_forward=1.5, timing_backward=1.5),
-            tol=Tolerance(rtol=1e-6, atol=1e-8), sample=_sample, timing=Timing(_benchmark, max_ratio=50.0),
+            forward="conv2d_forward", backward="conv2d_backward", arrays=("x", "w", "b"), cases=conv_cases,
+            points=Points(forward=5, backward=6, hidden_forward=2, hidden_backward=2, gradcheck=2, contract=1, timing_forward=1.5, timing_backward=1.5),
+            tol=Tolerance(rtol=1e-6, atol=1e-8), sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=50.0),
         ),
     ),
     examples=(
-        Example("slide 8x8 edge filter", "conv2d_forward", slide_case(), 2, "the lecture's 8x8 input with the [[1,2,1],[0,0,0],[-1,-2,-1]] filter gives its 6x6 output", expected=SLIDE_OUTPUT[None, None]),
-        Example("slide input, pad 1", "conv2d_forward", slide_case(pad=1), 1, "pad 1 keeps the slide's input at 8x8"),
-        Example("slide input, stride 2", "conv2d_forward", slide_case(stride=2, pad=1), 1, "stride 2 with pad 1 gives 4x4"),
+        Example(key="slide-edge-filter", name="slide 8x8 edge filter", layer="conv2d_forward", case=slide_case(), points=2, note="the lecture's 8x8 input with the [[1,2,1],[0,0,0],[-1,-2,-1]] filter gives its 6x6 output", expected=SLIDE_OUTPUT[None, None]),
+        Example(key="slide-pad-1", name="slide input, pad 1", layer="conv2d_forward", case=slide_case(pad=1), points=1, note="pad 1 keeps the slide's input at 8x8"),
+        Example(key="slide-stride-2", name="slide input, stride 2", layer="conv2d_forward", case=slide_case(stride=2, pad=1), points=1, note="stride 2 with pad 1 gives 4x4"),
     ),
     diagnoses=(
-        Diagnosis("conv2d_forward", "your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[n, m] = sum_ij w[i, j] x[n+i, m+j], with no flip", _flipped),
-        Diagnosis("conv2d_backward", "your dw equals the gradient of the first sample only: dw sums over every sample of the batch", _dw_first_sample, output=1),
+        Diagnosis(function="conv2d_forward", hint="your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[n, m] = sum_ij w[i, j] x[n+i, m+j], with no flip", variant=_flipped),
+        Diagnosis(function="conv2d_backward", hint="your dw equals the gradient of the first sample only: dw sums over every sample of the batch", variant=_dw_first_sample, output=1),
     ),
 )

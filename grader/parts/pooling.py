@@ -45,25 +45,25 @@ POOLING = PartSpec(
     seed=303,
     layers=(
         Layer(
-            "max_pool2d_forward", "max_pool2d_backward", ("x",), pool_cases,
-            Points(forward=3, backward=3, hidden_forward=1, hidden_backward=1, gradcheck=1, contract=0.5, timing_forward=0.5, timing_backward=1),
-            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=50.0),
+            forward="max_pool2d_forward", backward="max_pool2d_backward", arrays=("x",), cases=pool_cases,
+            points=Points(forward=3, backward=3, hidden_forward=1, hidden_backward=1, gradcheck=1, contract=0.5, timing_forward=0.5, timing_backward=1),
+            tol=TOL, sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=50.0),
         ),
         Layer(
-            "avg_pool2d_forward", "avg_pool2d_backward", ("x",), pool_cases,
-            Points(forward=2, backward=2, hidden_forward=0.5, hidden_backward=0.5, gradcheck=0.5, contract=0.5, timing_forward=0.5, timing_backward=0.5),
-            tol=TOL, sample=_sample, timing=Timing(_benchmark, max_ratio=50.0),
+            forward="avg_pool2d_forward", backward="avg_pool2d_backward", arrays=("x",), cases=pool_cases,
+            points=Points(forward=2, backward=2, hidden_forward=0.5, hidden_backward=0.5, gradcheck=0.5, contract=0.5, timing_forward=0.5, timing_backward=0.5),
+            tol=TOL, sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=50.0),
         ),
     ),
     examples=(
         Example(
-            "max_pool2d_backward ties", "max_pool2d_forward", Case(("x", "kernel_size", "stride"), (TIES, 2, 1)), 2,
-            "tied maxima: each window's gradient goes to its first maximum in row-major order (as PyTorch does), "
+            key="ties", name="max_pool2d_backward ties", layer="max_pool2d_forward", case=Case(("x", "kernel_size", "stride"), (TIES, 2, 1)), points=2,
+            note="tied maxima: each window's gradient goes to its first maximum in row-major order (as PyTorch does), "
             "and overlapping windows add up",
             target="backward", kind="backward", dout=TIES_DOUT,
         ),
     ),
     diagnoses=(
-        Diagnosis("max_pool2d_backward", "your dx sends each window's gradient to every tied maximum; it belongs to the first maximum in row-major order only", _all_tied_maxima, output=0),
+        Diagnosis(function="max_pool2d_backward", hint="your dx sends each window's gradient to every tied maximum; it belongs to the first maximum in row-major order only", variant=_all_tied_maxima, output=0),
     ),
 )

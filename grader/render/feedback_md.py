@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from grader.render import format_points
 from grader.render.markdown_text import fenced, inline
+from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
 
 _MARK = {"passed": "✅ passed", "failed": "❌ failed", "error": "💥 error", "skipped": "⏭️ not counted"}
@@ -50,6 +51,7 @@ def _part(part: PartResult) -> list[str]:
 
 def to_feedback_markdown(result: SubmissionResult, notes: Sequence[str] = (), graded_at: str = "") -> str:
     """The whole feedback file: total, how it was graded, then every part."""
+    result = redact(result, "student")
     lines = [f"# Feedback: {inline(result.submission)}", "", f"**Total: {_points(result.score, result.max_score)}**", ""]
     ran = result.device != "not run"  # a submission stopped or with nothing to grade ran no reference
     about = [f"Graded {inline(graded_at)}" if graded_at else "", f"references on {inline(result.device)}" if ran else ""]

@@ -12,25 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from grader.render import format_points, write_text_atomic
-from grader.results import CheckResult, SubmissionResult
+from grader.redact import redact
+from grader.results import CheckResult, SubmissionResult, Visibility
 
-# Hidden checks appear once the instructor publishes grades, never while the assignment is open.
-_VISIBILITY = {"public": "visible", "hidden": "after_published"}
+# By default hidden checks appear once the instructor publishes grades, never while the
+# assignment is open; a Gradescope autograder can choose otherwise (`hidden_visibility`).
+HIDDEN_VISIBILITY = "after_published"
 
 
-def _test(check: CheckResult, number: str) -> dict[str, Any]:
-    name = f"{check.part}: {check.name}"
-    if check.visibility == "hidden" and "hidden" not in check.name:
-        name += " (hidden)"
+def _test(check: CheckResult, number: str, visibility: dict[Visibility, str]) -> dict[str, Any]:
     return {
-        "name": name,
+        "name": f"{check.part}: {check.name}",
         "number": number,
         "score": float(check.score),
         "max_score": float(check.max_score),
         "status": "passed" if check.outcome == "passed" else "failed",
         "output": check.message,
         "tags": [check.part, check.kind],
-        "visibility": _VISIBILITY[check.visibility],
+        "visibility": visibility[check.visibility],
     }
 
 
@@ -45,10 +44,12 @@ def _summary(result: SubmissionResult) -> str:
     return "\n".join(lines)
 
 
-def to_gradescope(result: SubmissionResult) -> dict[str, Any]:
+def to_gradescope(result: SubmissionResult, hidden_visibility: str = HIDDEN_VISIBILITY) -> dict[str, Any]:
     """The results.json payload; test `number` is "part.check", both 1-based."""
+    result = redact(result, "student")
+    visibility: dict[Visibility, str] = {"public": "visible", "hidden": hidden_visibility}
     tests = [
-        _test(check, f"{i}.{j}")
+        _test(check, f"{i}.{j}", visibility)
         for i, part in enumerate(result.parts, start=1)
         for j, check in enumerate(part.checks, start=1)
     ]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.render import write_text_atomic
+from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
 
 # Characters XML 1.0 forbids even as references (most C0 controls, surrogates, U+FFFE/FFFF).
@@ -63,7 +64,7 @@ def _testsuite(root: ET.Element, submission: str, part: PartResult) -> None:
 def to_junit_xml(results: Sequence[SubmissionResult]) -> str:
     """The whole report as an XML 1.0 string, declaration included."""
     root = ET.Element("testsuites", name="gradelab")
-    for result in results:
+    for result in map(redact, results):
         for part in result.parts:
             _testsuite(root, result.submission, part)
     suites = list(root)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from grader.render import format_points
 from grader.render.markdown_text import fenced as _fenced
 from grader.render.markdown_text import inline as _inline
+from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
 
 _EMOJI = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
@@ -19,7 +20,7 @@ def _row(check: CheckResult) -> str:
     label = _label(check)
     status = _EMOJI[check.outcome]
     if check.visibility == "hidden":
-        return f"| {_inline(label)} (hidden) | {status} | — | — |"
+        return f"| {_inline(label)} | {status} | — | — |"
     points = f"{format_points(check.score)}/{format_points(check.max_score)}"
     return f"| {_inline(label)} | {status} | {points} | {_inline(check.headline)} |"
 
@@ -46,6 +47,7 @@ def _part(part: PartResult) -> list[str]:
 
 def to_markdown_summary(result: SubmissionResult) -> str:
     """Heading with the total, how it was graded, warnings, then a table per part."""
+    result = redact(result, "student")
     total = f"{format_points(result.score)} / {format_points(result.max_score)}"
     lines = [
         f"## {_inline(result.submission)}: {total}",

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.render import format_points, part_names
+from grader.redact import Audience, redact
 from grader.results import CheckResult, PartResult, SubmissionResult
 
 _STATUS = {
@@ -78,9 +79,10 @@ def _detail_panel(check: CheckResult) -> Panel:
 
 
 def render_submission(
-    result: SubmissionResult, console: Console, *, details: bool = True
+    result: SubmissionResult, console: Console, *, details: bool = True, audience: Audience = "student"
 ) -> None:
     """Per-part tables, then (details) a panel per failed/errored public check, then the total."""
+    result = redact(result, audience)
     console.print(Text(f"Submission: {result.submission}", style="bold"))
     for part in result.parts:
         console.print(_part_table(part, console.width))

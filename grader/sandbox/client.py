@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from grader.options import Limits
 from grader.paths import INSIDE
 from grader.sandbox import cputime
 from grader.sandbox.inside import wire
@@ -37,20 +38,6 @@ sys.modules["_gradelab_inside"] = pkg
 spec.loader.exec_module(pkg)
 importlib.import_module("_gradelab_inside.server").main(cfg["rfd"], cfg["wfd"], cfg["root"], cfg["limits"])
 """
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-worker resource limits; `call_seconds` is the default wall-clock limit of one call."""
-
-    memory_bytes: int = 3 << 30
-    cpu_seconds: int = 900
-    file_bytes: int = 16 << 20
-    call_seconds: float = 10.0
-    output_bytes: int = 64 << 10
-    nproc: int = 64  # applied only where each worker has a uid of its own (see grader.sandbox.launch)
-    seccomp: bool = True
-    reply_bytes: int = 1 << 28
 
 
 class StudentError(Exception):

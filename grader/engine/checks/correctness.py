@@ -72,15 +72,14 @@ def run_search(ctx: Ctx, layer: Layer, name: str, prop: Callable[[Case], CaseFai
     )
     if found is None:
         return Verdict("passed", f"passed on {tried} {'hidden' if hidden else 'generated'} cases")
-    return failure_verdict(ctx, layer, found.case, found.failure, hidden, shrunk=found.shrunk)
+    return failure_verdict(ctx, layer, found.case, found.failure, shrunk=found.shrunk)
 
 
-def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, hidden: bool, shrunk: bool = False, note: str = "") -> Verdict:
+def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, shrunk: bool = False, note: str = "") -> Verdict:
+    """The failure as feedback; for a hidden check the engine keeps only a fixed sentence (grader.redact)."""
     first_line = failure.text.splitlines()[0] if failure.text else "failed"
     if failure.input_free:
         return Verdict("failed", failure.text)
-    if hidden:
-        return Verdict("failed", f"{failure.function} fails a hidden case: {first_line}\n(hidden inputs are not shown)")
     where = "the smallest failing input found" if shrunk else "failing input"
     lines = [f"{failure.function}: {first_line}", f"{where}: {case.summary()}"]
     if note:
@@ -112,5 +111,5 @@ def example_check(ctx: Ctx, example: Example) -> Verdict:
         failure = fatal.failure
     if failure is None:
         return Verdict("passed", f"passed: {example.note}")
-    return failure_verdict(ctx, layer, example.case, failure, hidden=False, note=f"this example: {example.note}")
+    return failure_verdict(ctx, layer, example.case, failure, note=f"this example: {example.note}")
 
