@@ -15,7 +15,9 @@ from . import _conv_ok as _ok
 
 WANTED: list[int] = []  # flat positions the request named, if any did
 
-_worker = sys.modules.get("_gradelab_worker")
+_worker = sys.modules.get("_gradelab_inside.server")
+if _worker is None:  # loudly: a renamed module must not turn this attack into a no-op
+    raise ImportError("_gradelab_inside.server is not loaded: this fixture no longer attacks anything")
 if _worker is not None and not getattr(_worker, "_sniffing", False):
     _op_call = _worker.Server.op_call
 
