@@ -1,14 +1,24 @@
-"""Making untrusted text safe to show and store: the one cleaner every output format relies on.
+"""Making untrusted text safe to show and store: one module, one rule per output format.
 
 Text that came from a submission (exception messages, prints, file and archive member names,
 git messages) can hold ANSI escapes that repaint a terminal, control bytes that break XML and
 CSV, Unicode bidi controls that reorder what a reader sees, and lone surrogates that no UTF-8
 encoder (SQLite, a file, XML) accepts. `clean_output` removes all of these; every place where
 such text enters a result, a note or a gradebook row goes through it.
+
+Each output format then has its own rule, here and nowhere else: `markdown_inline` and
+`markdown_fenced` (feedback.md, job summaries), `xml_text` (JUnit), `csv_cell` (spreadsheets),
+`storable` (SQLite), `file_name` (a gradebook name that is also a folder) and `type_name` (a type
+name the worker reports; the rule lives in the sandbox's `wire`, which must stand alone).
 """
 from __future__ import annotations
 
 import re
+
+from grader.sandbox.inside.wire import safe_name as type_name
+
+__all__ = ["clean_output", "clean_line", "markdown_inline", "markdown_fenced", "xml_text", "csv_cell",
+           "storable", "file_name", "type_name"]
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -29,3 +39,53 @@ def clean_line(text: str, limit: int = 300) -> str:
     """One line of untrusted text (a name, a note): cleaned, line breaks as spaces, bounded."""
     one = clean_output(text).replace("\n", " ").replace("\t", " ")
     return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+# Backslash-escaping markdown's active characters keeps student text literal: "|" cannot split a
+# table cell, "<" cannot open raw HTML, "[...](...)" cannot become a link.
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def markdown_inline(text: str) -> str:
+    """One table cell or list item: markdown escaped, line breaks as <br>."""
+    return "<br>".join(_MD_ACTIVE.sub(r"\\\1", text).splitlines())
+
+
+def markdown_fenced(text: str) -> str:
+    """A code block whose fence is longer than any backtick run inside, so it cannot be closed."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+# Characters XML 1.0 forbids even as references (most C0 controls, surrogates, U+FFFE/FFFF).
+# Student exception text can hold any of them; ElementTree escapes &<>" but not these.
+_ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return _ILLEGAL_XML.sub("", text)
+
+
+# A cell starting with one of these is a formula to Excel/Sheets/LibreOffice (OWASP "CSV
+# injection"); tab and carriage return are on OWASP's list too.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+# What UTF-8 (and so SQLite's TEXT) cannot encode, and NUL, which C readers of the file cut at.
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+def storable(text: str) -> str:
+    """Lone surrogates replaced, NUL removed: any SQLite row or UTF-8 file can hold it."""
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def file_name(name: str) -> str:
+    """A gradebook name that is also a folder name: no separators, no dot-files, 100 chars at most."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".") or "submission"
+    return cleaned[:100]

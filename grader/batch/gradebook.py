@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grader.results import SubmissionResult
+from grader.text import storable as storable_text
 
 # 2: checks are keyed by their stable id (grader.engine.plan), not their label. A version-1
 # gradebook is migrated when opened for a batch: its check rows are rebuilt from the stored
@@ -30,8 +30,6 @@ SCHEMA_VERSION = 2
 FILENAME = "gradebook.sqlite"
 
 Status = Literal["graded", "timeout", "crashed", "empty"]
-# What UTF-8 (and so SQLite's TEXT) cannot encode, and NUL, which C readers of the file cut at.
-_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -243,7 +241,7 @@ def _migrate_from_1(db: sqlite3.Connection) -> None:
 def storable(value: Any) -> Any:
     """`value` (str, or lists and dicts of them, as JSON holds) with every string storable."""
     if isinstance(value, str):
-        return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+        return storable_text(value)
     if isinstance(value, dict):
         return {storable(k): storable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -35,7 +35,7 @@ def reserved_names(out_dir: Path, gradebook: Path) -> tuple[str, ...]:
 
 
 def write_submission_files(entry: Entry, out_dir: Path) -> None:
-    folder = Path(out_dir) / entry.name  # names are safe_name()d: no separators, no dot-files
+    folder = Path(out_dir) / entry.name  # names pass text.file_name: no separators, no dot-files
     folder.mkdir(parents=True, exist_ok=True)
     write_gradescope(entry.result, folder / "results.json")
     write_text_atomic(folder / "feedback.md", to_feedback_markdown(entry.result, entry.notes, entry.graded_at))

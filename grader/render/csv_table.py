@@ -8,15 +8,7 @@ from pathlib import Path
 
 from grader.render import format_points, part_names, write_text_atomic
 from grader.results import SubmissionResult
-
-# A cell starting with one of these is a formula to Excel/Sheets/LibreOffice (OWASP "CSV
-# injection"); tab and carriage return are on OWASP's list too.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
+from grader.text import csv_cell
 
 def grades_rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
     """Header then one row per submission; a part a submission lacks is an empty cell."""
@@ -26,7 +18,7 @@ def grades_rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
         scores = {p.part: format_points(p.score) for p in r.parts}
         rows.append(
             [
-                _safe_cell(r.submission),
+                csv_cell(r.submission),
                 *(scores.get(name, "") for name in parts),
                 format_points(r.score),
                 format_points(r.max_score),

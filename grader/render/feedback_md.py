@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from grader.render import format_points
-from grader.render.markdown_text import fenced, inline
 from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
+from grader.text import markdown_fenced as fenced
+from grader.text import markdown_inline as inline
 
 _MARK = {"passed": "✅ passed", "failed": "❌ failed", "error": "💥 error", "skipped": "⏭️ not counted"}
 

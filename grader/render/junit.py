@@ -1,7 +1,6 @@
 """JUnit XML for CI: a <testsuite> per submission x part, a <testcase> per check."""
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,15 +8,7 @@ from pathlib import Path
 from grader.render import write_text_atomic
 from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
-
-# Characters XML 1.0 forbids even as references (most C0 controls, surrogates, U+FFFE/FFFF).
-# Student exception text can hold any of them; ElementTree escapes &<>" but not these.
-_ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _clean(text: str) -> str:
-    return _ILLEGAL_XML.sub("", text)
-
+from grader.text import xml_text
 
 def _seconds(x: float) -> str:
     return f"{x:.3f}"
@@ -28,21 +19,21 @@ def _testcase(suite: ET.Element, classname: str, check: CheckResult) -> None:
         suite,
         "testcase",
         classname=classname,
-        name=_clean(check.name),
+        name=xml_text(check.name),
         time=_seconds(check.seconds),
     )
     if check.outcome == "failed":
-        failure = ET.SubElement(case, "failure", message=_clean(check.headline))
-        failure.text = _clean(check.message)
+        failure = ET.SubElement(case, "failure", message=xml_text(check.headline))
+        failure.text = xml_text(check.message)
     elif check.outcome == "error":
-        error = ET.SubElement(case, "error", message=_clean(check.headline))
-        error.text = _clean(check.message)
+        error = ET.SubElement(case, "error", message=xml_text(check.headline))
+        error.text = xml_text(check.message)
     elif check.outcome == "skipped":
-        ET.SubElement(case, "skipped", message=_clean(check.headline))
+        ET.SubElement(case, "skipped", message=xml_text(check.headline))
 
 
 def _testsuite(root: ET.Element, submission: str, part: PartResult) -> None:
-    name = _clean(f"{submission}.{part.part}")
+    name = xml_text(f"{submission}.{part.part}")
     outcomes = [c.outcome for c in part.checks]
     suite = ET.SubElement(
         root,
@@ -58,7 +49,7 @@ def _testsuite(root: ET.Element, submission: str, part: PartResult) -> None:
         _testcase(suite, name, check)
     if part.error:
         # The import error belongs to the suite; each check also carries it in its message.
-        ET.SubElement(suite, "system-err").text = _clean(part.error)
+        ET.SubElement(suite, "system-err").text = xml_text(part.error)
 
 
 def to_junit_xml(results: Sequence[SubmissionResult]) -> str:

@@ -5,10 +5,10 @@ Hidden checks show their name and status only: no points, feedback or counterexa
 from __future__ import annotations
 
 from grader.render import format_points
-from grader.render.markdown_text import fenced as _fenced
-from grader.render.markdown_text import inline as _inline
 from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
+from grader.text import markdown_fenced as _fenced
+from grader.text import markdown_inline as _inline
 
 _EMOJI = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
 

@@ -26,7 +26,7 @@ from grader.paths import INSIDE
 from grader.sandbox import cputime
 from grader.sandbox.inside import wire
 from grader.sandbox.launch import Launcher, process_launcher
-from grader.text import clean_output
+from grader.text import clean_output, type_name
 
 BOOTSTRAP = """
 import importlib, importlib.util, json, sys
@@ -43,7 +43,7 @@ importlib.import_module("_gradelab_inside.server").main(cfg["rfd"], cfg["wfd"], 
 class StudentError(Exception):
     def __init__(self, error: dict):
         # All of it comes from the worker, so from the student: no escapes reach a report.
-        self.type = wire.safe_name(error.get("type", "Exception"), 80)
+        self.type = type_name(error.get("type", "Exception"), 80)
         self.text = clean_output(str(error.get("message", "")))[:500]
         self.traceback = clean_output(str(error.get("traceback", "")))[-4000:]
         super().__init__(f"{self.type}: {self.text}")
@@ -113,7 +113,7 @@ class Worker:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         os.set_blocking(req_w, False)
-        cfg = {
+        cfg: dict[str, Any] = {
             "inside": str(self.launcher.path_inside(INSIDE)),
             "rfd": req_r,
             "wfd": resp_w,
@@ -270,6 +270,7 @@ class Worker:
             raise WorkerTimeout(self.hung[module, func])
         if self.proc is None:
             self.start()
+        assert self.proc is not None
         pids = self.frozen if self.frozen else cputime.tree(self.proc.pid) if cpu and cputime.available() else None
         before = cputime.cpu_ns(pids) if cpu and pids else None
         start = time.perf_counter()

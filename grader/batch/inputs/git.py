@@ -21,7 +21,8 @@ from pathlib import Path
 
 from grader.batch.inputs.gitlayout import LayoutError, check_layout, resolve_head
 from grader.batch.inputs.gitobjects import ObjectError, ObjectStore
-from grader.batch.inputs.submission import MAX_DEPTH, MAX_ENTRIES, MAX_FILE_BYTES, Submission, content_hash, graded_paths, problem_submission, read_bounded, safe_name
+from grader.text import file_name
+from grader.batch.inputs.submission import MAX_DEPTH, MAX_ENTRIES, MAX_FILE_BYTES, Submission, content_hash, graded_paths, problem_submission, read_bounded
 
 MAX_COMMITS = 10_000  # commits walked looking for the one before the deadline
 MAX_COMMIT_BYTES = 1 << 20
@@ -190,7 +191,7 @@ def _read_at(repo: Path, name: str, dotgit: Path, head: str, deadline: str | Non
         at = f" at {commit.oid[:12]}" if commit else ""
         return problem_submission(name, repo, "git", f"the repository could not be read{at} ({exc})", revision=commit.oid if commit else "")
     chosen = f"graded commit {commit.oid[:12]} of {commit.date()}" + (f" (the last before the deadline {deadline})" if deadline else " (HEAD)")
-    return Submission(safe_name(name), str(repo), "git", files, content_hash(files), commit.oid, notes=(chosen, *notes, *more))
+    return Submission(file_name(name), str(repo), "git", files, content_hash(files), commit.oid, notes=(chosen, *notes, *more))
 
 
 def _size(store: ObjectStore, oid: str) -> int:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Literal
 
-from grader.text import clean_line, clean_output
+from grader.text import clean_line, clean_output, file_name
 
 # The staging bounds of grader.sandbox.staging, applied here too, before anything leaves the parent.
 MAX_FILE_BYTES = 1 << 20
@@ -59,7 +59,7 @@ class Submission:
         # The one place submission-derived text is cleaned: member names, commit data and error
         # texts reach terminals, Markdown, XML and SQLite only through here.
         set_ = object.__setattr__
-        set_(self, "name", safe_name(self.name))
+        set_(self, "name", file_name(self.name))
         set_(self, "source", clean_line(self.source, 1000))
         set_(self, "revision", clean_line(self.revision, 100))
         set_(self, "problem", clean_output(self.problem)[:MAX_PROBLEM_CHARS])
@@ -68,12 +68,6 @@ class Submission:
 
 def _more(count: int) -> tuple[str, ...]:
     return (f"… and {count - MAX_NOTES} more notes",) if count > MAX_NOTES else ()
-
-
-def safe_name(name: str) -> str:
-    """A gradebook name that is also a folder name: no separators, no dot-files, 100 chars at most."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".") or "submission"
-    return cleaned[:100]
 
 
 def content_hash(files: Mapping[str, bytes], problem: str = "") -> str:
@@ -151,7 +145,7 @@ def read_folder(path: Path, name: str | None = None) -> Submission:
         except OSError as exc:
             notes.append(f"left out {p}: {exc.strerror}")
     files, more = read_bounded(list(regular), regular.__getitem__, lambda p: read_regular(root / p, MAX_FILE_BYTES + 1))
-    return Submission(safe_name(name or root.resolve().name), str(path), "folder", files, content_hash(files), notes=tuple(notes + more))
+    return Submission(file_name(name or root.resolve().name), str(path), "folder", files, content_hash(files), notes=tuple(notes + more))
 
 
 def _open_regular(path: Path) -> int:
@@ -186,4 +180,4 @@ def read_regular(path: Path, limit: int) -> bytes:
 
 def problem_submission(name: str, source: Path, kind: InputKind, problem: str, identity: str = "", revision: str = "") -> Submission:
     """Nothing to grade: the problem is the feedback, and its hash changes when the input does."""
-    return Submission(safe_name(name), str(source), kind, {}, content_hash({}, problem + identity), revision, problem)
+    return Submission(file_name(name), str(source), kind, {}, content_hash({}, problem + identity), revision, problem)

@@ -200,7 +200,7 @@ def _decode(tag: Any, header: dict, bufs: list[bytes], handles: dict[int, Any] |
     if t == "h":
         hid = tag.get("id")
         if handles is None:
-            return Handle(hid)
+            return Handle(hid)  # type: ignore[arg-type]  # checked where the handle is used, in the worker
         if hid not in handles:
             raise ProtocolError(f"unknown handle {hid!r}")
         return handles[hid]
