@@ -87,12 +87,12 @@ class Timing:
 class Diagnosis:
     """A known mistake: when the student's value matches `variant`, feedback names the mistake.
 
-    `variant(case, dout)` returns the buggy value of output `output` (None: the forward's out;
-    k: the backward's k-th gradient)."""
+    `variant(case, dout)` returns the buggy value of output `output` (None: the forward's out,
+    and dout is None; k: the backward's k-th gradient, for that dout)."""
 
     function: str
     hint: str
-    variant: Callable[[Case, np.ndarray | None], np.ndarray]
+    variant: Callable[[Case, Any], np.ndarray]
     output: int | None = None
 
 
@@ -115,6 +115,13 @@ class Layer:
     returns_cache: bool = True
     exact: bool = False
     examples: dict[Scale, int] = field(default_factory=lambda: {"public": 30, "hidden": 30, "grad": 4})
+
+    @property
+    def backward_name(self) -> str:
+        """The backward's name, for the checks that only a layer with a backward has."""
+        if self.backward is None:
+            raise ValueError(f"{self.forward} has no backward")
+        return self.backward
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator, Literal
+from typing import Iterator, Literal, overload
 
 import numpy as np
 import torch
@@ -40,6 +40,10 @@ def tensor(a: np.ndarray | None, grad: bool = False) -> torch.Tensor | None:
     return torch.tensor(np.asarray(a, dtype=np.float64), device=_device, requires_grad=grad)
 
 
+@overload
+def numpy(t: torch.Tensor) -> np.ndarray: ...
+@overload
+def numpy(t: None) -> None: ...
 def numpy(t: torch.Tensor | None) -> np.ndarray | None:
     return None if t is None else t.detach().to("cpu").numpy().copy()
 

@@ -6,7 +6,8 @@ import torch.nn.functional as F
 from reference.autograd import Tape, pair, traced
 
 
-def _block(x, w1, b1, w2, b2, ws, bs, stride):
+def _block(*args):
+    x, w1, b1, w2, b2, ws, bs, stride = args
     h = F.relu(F.conv2d(x, w1, b1, stride=stride, padding=(w1.shape[2] // 2, w1.shape[3] // 2)))
     f = F.conv2d(h, w2, b2, stride=1, padding=(w2.shape[2] // 2, w2.shape[3] // 2))
     shortcut = x if ws is None else F.conv2d(x, ws, bs, stride=stride, padding=0)

@@ -72,7 +72,7 @@ class DaskBackend:
         except (OSError, TimeoutError) as exc:
             raise BackendError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
         workers = len(self._client.scheduler_info().get("workers", {}))
-        self.label = f"dask {self._client.scheduler.address} ({workers} worker{'s' if workers != 1 else ''})"
+        self.label = f"dask {scheduler} ({workers} worker{'s' if workers != 1 else ''})"
         self._futures: list[Any] = []
 
     def submit(self, job: isolate.Job) -> Any:

@@ -68,7 +68,8 @@ def plan(submissions: Sequence[Submission], parts: Sequence[PartSpec], options: 
          reserved: Collection[str] = ()) -> Plan:
     submissions, clashes = split_clashes([unreserved(s, reserved) for s in submissions])
     version, spec = grader_version(), spec_fingerprint(parts, options)
-    todo, skipped = [], []
+    todo: list[Submission] = []
+    skipped: list[Submission] = []
     for s in submissions:
         current = not regrade and book.is_current(s.name, s.content_hash, version, spec)
         (skipped if current else todo).append(s)

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from grader.commands.options import device_option, timing_option
-from grader.options import GradeOptions
+from grader.options import Device, GradeOptions
 from grader.engine.grade import grade_submission
 from grader.parts import BY_NAME, select
 from grader.render.junit import write_junit
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here (CI test reports).")
 @device_option
 @timing_option
-def check(parts: tuple[str, ...], path: Path, brief: bool, summary: Path | None, junit: Path | None, device: str, timing: bool) -> None:
+def check(parts: tuple[str, ...], path: Path, brief: bool, summary: Path | None, junit: Path | None, device: Device, timing: bool) -> None:
     """Grade your assignments/ with the public checks; exit 0 only when everything passes."""
     console = Console()
     options = GradeOptions(visibility=("public",), device=device, timing=timing)

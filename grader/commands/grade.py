@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from grader.batch import run as batch
 from grader.batch.backends import Backend, BackendError, DaskBackend, LocalBackend
 from grader.commands.options import device_option, timing_option
-from grader.options import GradeOptions
+from grader.options import Device, GradeOptions, SandboxChoice
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
@@ -69,7 +69,7 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 @timing_option
 def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int | None, config_path: Path | None, jobs: int | None, limit: float,
           deadline: str | None, regrade: bool, book_path: Path | None, scheduler: str | None, examples_scale: float,
-          sandbox: str, device: str, timing: bool) -> None:
+          sandbox: SandboxChoice, device: Device, timing: bool) -> None:
     """Grade INPUTS (submission folders, .zip archives, git repositories) with the public and hidden checks."""
     console = Console(stderr=True)
     try:
@@ -161,7 +161,7 @@ def _run(the_plan: batch.Plan, chosen: tuple[PartSpec, ...], options: GradeOptio
             _write_files(entry, out_dir, console)
             counts["failures"] += entry.result.score < entry.result.max_score
             counts["stopped"] += entry.status in ("timeout", "crashed")
-            progress.update(task, advance=1, **counts)
+            progress.update(task, advance=1, failures=counts["failures"], stopped=counts["stopped"])
 
         def labelled() -> Backend:
             backend = make_backend()

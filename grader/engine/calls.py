@@ -60,8 +60,18 @@ class StudentLayer:
     def backward(self, dout: np.ndarray, handle: Handle, **kw: Any) -> tuple[tuple[Any, ...], Any]:
         """-> (one gradient per array argument, the CallResult)."""
         layer = self.layer
-        res = self._call(layer.backward, [dout, handle], release=(handle,), **kw)
+        res = self._call(layer.backward_name, [dout, handle], release=(handle,), **kw)
         return normalize_grads(layer, res.value), res
+
+    def forwards(self, arg_sets: list[list[Any]], timeout: float) -> list[Any]:
+        """The forward's out on each argument list, in one round trip (finite differences).
+
+        Any failure of the student's code is fatal: the inputs are the case's, barely moved."""
+        func = self.layer.forward
+        try:
+            return self.worker.call_many(self.part.module, func, arg_sets, pick=0, timeout=timeout)
+        except (StudentError, WorkerTimeout, WorkerDied) as e:
+            raise CallFailure(f"{func} failed on a perturbed input: {e}", fatal=True) from None
 
 
 def normalize_grads(layer: Layer, value: Any) -> tuple[Any, ...]:
@@ -81,7 +91,7 @@ def reference_forward(part: PartSpec, layer: Layer, case: Case) -> tuple[Any, An
 
 
 def reference_backward(part: PartSpec, layer: Layer, dout: np.ndarray, cache: Any) -> tuple[Any, ...]:
-    return normalize_grads(layer, getattr(part.reference, layer.backward)(dout, cache))
+    return normalize_grads(layer, getattr(part.reference, layer.backward_name)(dout, cache))
 
 
 def make_dout(case: Case, shape: tuple[int, ...]) -> np.ndarray:

@@ -9,7 +9,7 @@ from grader.engine.calls import StudentLayer
 from grader.options import GradeOptions
 from grader.sandbox.client import Worker
 from grader.results import Counterexample
-from grader.spec import Layer, PartSpec
+from grader.spec import Layer, PartSpec, Scale
 
 VerdictOutcome = Literal["passed", "failed", "error", "skipped"]
 
@@ -48,5 +48,5 @@ class Ctx:
         base = zlib.crc32(f"{self.part.name}/{name}".encode()) ^ self.part.seed
         return (base ^ (self.options.hidden_seed * 2654435761)) % 2**32 if hidden else base
 
-    def examples(self, layer: Layer, scale: str) -> int:
+    def examples(self, layer: Layer, scale: Scale) -> int:
         return max(1, round(layer.examples.get(scale, 0) * self.options.examples_scale))

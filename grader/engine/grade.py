@@ -38,7 +38,7 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
     hidden input exists, and the hidden worker's output is thrown away.
     """
     start = time.perf_counter()
-    device = reference.device.use(options.device)  # type: ignore[arg-type]
+    device = reference.device.use(options.device)
     # One thread for the references, as the workers get one BLAS thread: fair, steadier ratios.
     torch.set_num_threads(1)
     launcher = choose_launcher(options.sandbox)
@@ -51,6 +51,7 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
         except SubmissionError as exc:
             results = tuple(_broken(p, plans[p.name], str(exc)) for p in parts)
             return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
+        warnings += staged.notes  # files left out of grading, and why (check shows them)
         with Worker(staged.root, options.limits, launcher) as worker:
             try:
                 worker.hello()

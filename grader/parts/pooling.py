@@ -25,7 +25,7 @@ TIES = np.array([[[[1.0, 3.0, 3.0, 0.0], [3.0, 3.0, 2.0, 3.0], [0.0, 1.0, 3.0, 3
 TIES_DOUT = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
 
 
-def _all_tied_maxima(case: Case, dout: np.ndarray | None) -> np.ndarray:
+def _all_tied_maxima(case: Case, dout: np.ndarray) -> np.ndarray:
     """The gradient split to every tied maximum of each window (the mistake), not the first."""
     x, k = case.get("x"), case.get("kernel_size")
     s = case.get("stride") or k

@@ -22,7 +22,7 @@ def _benchmark(rng: np.random.Generator) -> Case:
 def _without_skip_grad(output: int):
     """The gradients of a block whose shortcut passes no gradient back to x (the mistake)."""
 
-    def variant(case: Case, dout: np.ndarray | None) -> np.ndarray:
+    def variant(case: Case, dout: np.ndarray) -> np.ndarray:
         x, w1, b1, w2, b2, ws, bs, stride = case.args()
 
         def block(x, w1, b1, w2, b2, ws, bs):

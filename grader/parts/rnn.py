@@ -1,6 +1,8 @@
 """A vanilla RNN: one step, and a whole sequence with backpropagation through time."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import reference.rnn
@@ -23,7 +25,8 @@ def _benchmark(rng: np.random.Generator) -> Case:
     return Case(("x", "h0", "Wx", "Wh", "b"), (rng.standard_normal((64, 32, 64)), *rnn_state(rng, 64, 64, 64)))
 
 
-def _step_grads(x, prev_h, Wx, Wh, b, dnext, tanh_grad):
+def _step_grads(*args: Any) -> tuple[np.ndarray, ...]:
+    x, prev_h, Wx, Wh, b, dnext, tanh_grad = args
     h = np.tanh(x @ Wx + prev_h @ Wh + b)
     da = dnext * tanh_grad(h)
     return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0), h
@@ -32,7 +35,7 @@ def _step_grads(x, prev_h, Wx, Wh, b, dnext, tanh_grad):
 def _one_minus_h(output: int, step: bool):
     """The mistake tanh'(a) = 1 - h (it is 1 - h**2), in the step or through time."""
 
-    def variant(case: Case, dout: np.ndarray | None) -> np.ndarray:
+    def variant(case: Case, dout: np.ndarray) -> np.ndarray:
         if step:
             return _step_grads(*case.args(), dout, lambda h: 1 - h)[output]
         return _bptt(case, dout, lambda h: 1 - h, carry=True)[output]

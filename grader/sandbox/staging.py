@@ -47,11 +47,11 @@ def stage(src: Path, dest: Path, module_names: list[str]) -> Staged:
     for path in sorted(pkg.rglob("*.py")):
         rel = path.relative_to(pkg)
         if path.is_symlink() or "__pycache__" in rel.parts or any(p.startswith(".") for p in rel.parts) or len(rel.parts) > 3:
-            notes.append(f"skipped {rel}")
+            notes.append(f"left out {rel}: not part of the package")
             continue
         size = path.stat().st_size
         if size > MAX_FILE_BYTES or total + size > MAX_TOTAL_BYTES or files >= MAX_FILES:
-            notes.append(f"skipped {rel}: too large")
+            notes.append(f"left out {rel}: too large")
             continue
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target / rel)

@@ -36,6 +36,8 @@ def _modified(names: tuple[str, ...], sent: list[Any], back: Any) -> list[str]:
 
 
 def contract_check(ctx: Ctx, layer: Layer) -> Verdict:
+    if layer.sample is None:
+        raise ValueError(f"{layer.forward} has no sample case for its contract check")
     case = layer.sample(np.random.default_rng(ctx.seed(layer.forward + "/contract", False)))
     try:
         problems = _forward_problems(ctx, layer, case)
@@ -67,6 +69,8 @@ def _backward_problems(ctx: Ctx, layer: Layer, case: Case) -> list[str]:
     expected_grads = reference_backward(ctx.part, layer, dout, tape)
     student = ctx.student(layer)
     _, handle, _ = student.forward(case, keep=True)
+    if handle is None:
+        return [f"{layer.forward} returned no cache to pass to {layer.backward_name}"]
     grads, res = student.backward(dout, handle, return_args=True)
     problems = [f"{layer.backward} {n}" for n in res.notes]
     for name, got, exp in zip(layer.arrays, grads, expected_grads):

@@ -8,7 +8,7 @@ from grader.compare import compare, compare_exact
 from grader.engine.context import CaseFailure, Ctx, Verdict
 from grader.engine.diagnose import likely_mistakes
 from grader.engine.search import Fatal, search
-from grader.spec import Case, Example, Layer
+from grader.spec import Case, Example, Layer, Scale
 
 
 def _call_failure(function: str, exc: CallFailure) -> CaseFailure:
@@ -38,31 +38,32 @@ def backward_case(ctx: Ctx, layer: Layer, case: Case, dout: Any = None) -> CaseF
     dout = make_dout(case, expected_out.shape) if dout is None else dout
     expected = reference_backward(ctx.part, layer, dout, tape)
     student = ctx.student(layer)
+    backward = layer.backward_name
     try:
         _, handle, _ = student.forward(case, keep=True)
         if handle is None:
-            return CaseFailure(f"{layer.forward} returned no cache to pass to {layer.backward}", layer.backward)
+            return CaseFailure(f"{layer.forward} returned no cache to pass to {backward}", backward)
         grads, _ = student.backward(dout, handle)
     except CallFailure as exc:
-        return _call_failure(layer.backward, exc)
+        return _call_failure(backward, exc)
     texts, first = [], None
     for i, (name, got, exp) in enumerate(zip(layer.arrays, grads, expected)):
         if exp is None:
             if got is not None:
                 texts.append(f"d{name}: should be None because {name} is None")
-                first = first or CaseFailure("", layer.backward, i, got, exp, dout)
+                first = first or CaseFailure("", backward, i, got, exp, dout)
             continue
         cmp = compare(got, exp, layer.tol)
         if not cmp.ok:
             texts.append(cmp.describe(f"d{name}"))
-            first = first or CaseFailure("", layer.backward, i, got, exp, dout)
+            first = first or CaseFailure("", backward, i, got, exp, dout)
     if first is None:
         return None
     first.text = "\n".join(texts)
     return first
 
 
-def run_search(ctx: Ctx, layer: Layer, name: str, prop: Callable[[Case], CaseFailure | None], scale: str, hidden: bool) -> Verdict:
+def run_search(ctx: Ctx, layer: Layer, name: str, prop: Callable[[Case], CaseFailure | None], scale: Scale, hidden: bool) -> Verdict:
     found, tried = search(
         layer.cases(scale),
         prop,
@@ -97,7 +98,7 @@ def forward_check(ctx: Ctx, layer: Layer, hidden: bool) -> Verdict:
 
 
 def backward_check(ctx: Ctx, layer: Layer, hidden: bool) -> Verdict:
-    return run_search(ctx, layer, layer.backward + "/backward", lambda c: backward_case(ctx, layer, c), "hidden" if hidden else "public", hidden)
+    return run_search(ctx, layer, layer.backward_name + "/backward", lambda c: backward_case(ctx, layer, c), "hidden" if hidden else "public", hidden)
 
 
 def example_check(ctx: Ctx, example: Example) -> Verdict:
@@ -108,7 +109,7 @@ def example_check(ctx: Ctx, example: Example) -> Verdict:
         else:
             failure = forward_case(ctx, layer, example.case, example.expected)
     except Fatal as fatal:
-        failure = fatal.failure
+        failure = fatal.failure  # type: ignore[assignment]  # a property's Fatal holds its CaseFailure
     if failure is None:
         return Verdict("passed", f"passed: {example.note}")
     return failure_verdict(ctx, layer, example.case, failure, note=f"this example: {example.note}")

@@ -42,21 +42,19 @@ def probes(case: Case, layer: Layer) -> list[tuple[int, str, int, list]]:
 
 
 def gradcheck_case(ctx: Ctx, layer: Layer, case: Case) -> CaseFailure | None:
+    """Only the student's failures come back as a CaseFailure; a grader bug raises (and is the grader's)."""
     student = ctx.student(layer)
+    backward = layer.backward_name
     try:
         out, handle, _ = student.forward(case, keep=True)
         if not isinstance(out, np.ndarray) or handle is None:
-            return CaseFailure(f"{layer.forward} did not return an array and a cache", layer.backward)
+            return CaseFailure(f"{layer.forward} did not return an array and a cache", backward)
         dout = make_dout(case, out.shape)
         grads, _ = student.backward(dout, handle)
         plan = probes(case, layer)
-        outs = student.worker.call_many(
-            ctx.part.module, layer.forward, [s for p in plan for s in p[3]], pick=0, timeout=ctx.options.limits.call_seconds * 4
-        )
+        outs = student.forwards([s for p in plan for s in p[3]], timeout=ctx.options.limits.call_seconds * 4)
     except CallFailure as exc:
-        return _call_failure(layer.backward, exc)
-    except Exception as exc:  # StudentError/WorkerDied from call_many
-        return _call_failure(layer.backward, CallFailure(f"{layer.forward} failed on a perturbed input: {exc}", fatal=True))
+        return _call_failure(backward, exc)
     ref_ok = _reference_agrees(ctx, layer, case, plan, dout)
     for k, (pos, name, idx, _) in enumerate(plan):
         if not ref_ok[k]:
@@ -64,9 +62,9 @@ def gradcheck_case(ctx: Ctx, layer: Layer, case: Case) -> CaseFailure | None:
         plus, minus = outs[2 * k], outs[2 * k + 1]
         grad = grads[pos]
         if not all(isinstance(v, np.ndarray) and v.shape == out.shape for v in (plus, minus)):
-            return CaseFailure(f"{layer.forward} returned differently shaped outputs on nearby inputs", layer.backward)
+            return CaseFailure(f"{layer.forward} returned differently shaped outputs on nearby inputs", backward)
         if not isinstance(grad, np.ndarray) or grad.shape != case.get(name).shape:
-            return CaseFailure(f"d{name} is not an array of {name}'s shape {case.get(name).shape}", layer.backward)
+            return CaseFailure(f"d{name} is not an array of {name}'s shape {case.get(name).shape}", backward)
         numeric = float(np.sum((plus - minus) * dout) / (2 * H))
         analytic = float(grad.flat[idx])
         if not _close(numeric, analytic):
@@ -74,7 +72,7 @@ def gradcheck_case(ctx: Ctx, layer: Layer, case: Case) -> CaseFailure | None:
             return CaseFailure(
                 f"d{name}[{where}] is {analytic:.8g} by your backward, but central differences of your "
                 f"forward give {numeric:.8g} (h = {H:g}, loss = sum(out * dout))",
-                layer.backward,
+                backward,
             )
     return None
 
@@ -93,4 +91,4 @@ def _reference_agrees(ctx: Ctx, layer: Layer, case: Case, plan: list, dout: np.n
 
 
 def gradcheck(ctx: Ctx, layer: Layer) -> Verdict:
-    return run_search(ctx, layer, layer.backward + "/gradcheck", lambda c: gradcheck_case(ctx, layer, c), "grad", hidden=False)
+    return run_search(ctx, layer, layer.backward_name + "/gradcheck", lambda c: gradcheck_case(ctx, layer, c), "grad", hidden=False)

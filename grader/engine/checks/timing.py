@@ -76,7 +76,7 @@ def _reference(ctx: Ctx, layer: Layer, case: Case, backward: bool, clock: Callab
 
 
 def timing_check(ctx: Ctx, layer: Layer, backward: bool) -> Verdict:
-    func = layer.backward if backward else layer.forward
+    func = layer.backward_name if backward else layer.forward
     _steady_heap()
     with _timing_lock(), device.on_cpu():
         return _timing(ctx, layer, backward, func)
@@ -151,9 +151,9 @@ def _student_seconds(ctx: Ctx, layer: Layer, backward: bool, run: _Run, timeout:
         res = worker.call(module, layer.forward, run.case.args(), keep=1, timeout=timeout)
         if not (isinstance(res.value, tuple) and len(res.value) == 2):
             raise CallFailure(f"{layer.forward} did not return (out, cache)")
-        func, args, release, omit = layer.backward, [run.dout, res.value[1]], (res.value[1],), None
+        func, args, release, omit = layer.backward_name, [run.dout, res.value[1]], (res.value[1],), None
     else:
-        func, args, release, omit = layer.forward, run.case.args(), (), 1 if layer.returns_cache else None
+        func, args, release, omit = layer.forward, run.case.args(), (), 1 if layer.returns_cache else None  # type: ignore[assignment]
     res = worker.call(module, func, args, omit=omit, release=release, timeout=timeout, cpu=cpu)
     if backward:
         got = normalize_grads(layer, res.value)

@@ -1,0 +1,41 @@
+"""grader/engine/diagnose.py: generic patterns behind a wrong value."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.compare import Tolerance
+from grader.engine.diagnose import generic
+
+TOL = Tolerance(rtol=1e-6, atol=1e-8)
+EXPECTED = np.arange(1.0, 13.0).reshape(3, 4)
+
+
+@pytest.mark.parametrize(
+    ("actual", "says"),
+    [
+        (np.zeros_like(EXPECTED), "every value you returned is 0"),
+        (-EXPECTED, "opposite sign"),
+        (EXPECTED / 4, "0.25 times the expected one"),
+        (np.zeros((3, 5)), "the shape is off by (0, 1)"),
+    ],
+)
+def test_names_the_pattern(actual: np.ndarray, says: str):
+    (hint,) = generic(actual, EXPECTED, TOL)
+    assert says in hint
+
+
+def test_swapped_axes():
+    square = np.arange(9.0).reshape(3, 3) + 1
+    assert generic(square.T.copy(), square, TOL) == ["your values are the expected ones with the last two axes swapped"]
+
+
+def test_a_gradient_of_the_wrong_shape_is_about_cropping_the_padding():
+    (hint,) = generic(np.zeros((3, 6)), EXPECTED, TOL, gradient=True)
+    assert "crop the padding" in hint
+
+
+def test_nothing_to_say_about_unrelated_values_or_non_arrays():
+    assert generic(EXPECTED + np.random.default_rng(0).standard_normal(EXPECTED.shape), EXPECTED, TOL) == []
+    assert generic([1, 2], EXPECTED, TOL) == []
+    assert generic(np.full_like(EXPECTED, np.nan), EXPECTED, TOL) == []
