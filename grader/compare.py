@@ -1,4 +1,5 @@
 """Pure comparisons of a student's value with the reference's: values in, a Comparison out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

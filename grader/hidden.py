@@ -4,6 +4,7 @@ A hidden check's message is built here and nowhere else. Student code chooses it
 texts, its prints and which forbidden module it tries, so any of those in a hidden check's
 output would be a channel for the hidden inputs it was called with; a fixed text is not.
 """
+
 from __future__ import annotations
 
 from grader.results import Outcome

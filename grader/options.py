@@ -4,6 +4,7 @@
 `Limits` bounds one sandboxed worker. The batch, the fingerprint and the Gradescope runner read
 them without importing the engine or the worker stack.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Where the grader's own files are: the repository root, and the folder bound into the sandbox."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ A hidden check tells a student its label, outcome and points, and a fixed senten
 way; every renderer still starts from `redact`, so a result from anywhere (an old gradebook row,
 a hand-made fixture, a future check) cannot show more.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,4 +1,5 @@
 """The one result model: every report (terminal, Gradescope, JUnit, CSV, CI summary) renders it."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -121,9 +122,7 @@ class SubmissionResult:
                             # Results stored before checks had ids: the label, marked as such.
                             "id": f"{p['part']}/label:{c['name']}",
                             **c,
-                            "counterexample": Counterexample(**c["counterexample"])
-                            if c.get("counterexample")
-                            else None,
+                            "counterexample": Counterexample(**c["counterexample"]) if c.get("counterexample") else None,
                         }
                     )
                     for c in p["checks"]

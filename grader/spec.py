@@ -5,11 +5,13 @@ signatures. Each `Layer` is a forward (and its backward): the engine derives its
 backward, hidden, gradcheck, contract and timing checks from the declaration. Adding a layer takes
 one spec and one reference; the engine does not change.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 from hypothesis.strategies import SearchStrategy
@@ -173,4 +175,3 @@ class PartSpec:
             if layer.forward == forward:
                 return layer
         raise KeyError(forward)
-

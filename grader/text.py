@@ -11,14 +11,14 @@ Each output format then has its own rule, here and nowhere else: `markdown_inlin
 `storable` (SQLite), `file_name` (a gradebook name that is also a folder) and `type_name` (a type
 name the worker reports; the rule lives in the sandbox's `wire`, which must stand alone).
 """
+
 from __future__ import annotations
 
 import re
 
 from grader.sandbox.inside.wire import safe_name as type_name
 
-__all__ = ["clean_output", "clean_line", "markdown_inline", "markdown_fenced", "xml_text", "csv_cell",
-           "storable", "file_name", "type_name"]
+__all__ = ["clean_output", "clean_line", "markdown_inline", "markdown_fenced", "xml_text", "csv_cell", "storable", "file_name", "type_name"]
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -1,8 +1,10 @@
 """A reference 'cache': the torch graph of one forward, so a backward is one autograd call."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch

@@ -1,4 +1,5 @@
 """Reference 2-D convolution (cross-correlation, zero padding) with F.conv2d."""
+
 from __future__ import annotations
 
 import torch.nn.functional as F

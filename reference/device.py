@@ -1,8 +1,10 @@
 """Which torch device the references run on, and numpy <-> torch conversion."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, Literal, overload
+from typing import Literal, overload
 
 import numpy as np
 import torch

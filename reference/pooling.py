@@ -1,4 +1,5 @@
 """Reference max and average pooling (no padding, floor mode) with F.max_pool2d / F.avg_pool2d."""
+
 from __future__ import annotations
 
 import torch.nn.functional as F

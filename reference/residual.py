@@ -1,4 +1,5 @@
 """Reference residual block: out = relu(conv(relu(conv(x, w1, b1, stride)), w2, b2) + shortcut)."""
+
 from __future__ import annotations
 
 import torch.nn.functional as F

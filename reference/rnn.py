@@ -1,4 +1,5 @@
 """Reference vanilla RNN: next_h = tanh(x @ Wx + prev_h @ Wh + b), unrolled over time."""
+
 from __future__ import annotations
 
 import torch

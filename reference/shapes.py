@@ -1,4 +1,5 @@
 """Reference output-size and cost formulas of a 2-D convolution (lecture: padding, stride, # params)."""
+
 from __future__ import annotations
 
 import torch

@@ -4,6 +4,7 @@ Both give concurrent.futures-style futures of `isolate.Outcome`, so the batch lo
 and the progress bar are the same for one laptop and for a cluster. Either way each submission
 is graded by `isolate.run` in a child process under its own wall-clock limit.
 """
+
 from __future__ import annotations
 
 import concurrent.futures

@@ -7,6 +7,7 @@ Read from a TOML file named with --config (or $GRADELAB_CONFIG), e.g.
 or from $GRADELAB_HIDDEN_SEED. Keep the file out of the student repository; `cli.py check`, which
 students run, never runs hidden checks and never reads it.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,13 +4,14 @@ A row is current while its submission's content hash, the grader version and the
 fingerprint are all unchanged. Fixing a spec, a reference or a check changes the grader version,
 so the next batch regrades everyone; a new rendering (terminal, CSV, feedback) does not.
 """
+
 from __future__ import annotations
 
 import functools
 import hashlib
 import json
-from dataclasses import asdict
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from grader.options import GradeOptions

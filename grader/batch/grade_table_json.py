@@ -2,6 +2,7 @@
 
 Hidden checks appear with their outcome and points only, as in the CSV; no feedback text.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,7 @@ def _row(e: Entry) -> dict[str, Any]:
         "seconds": r.seconds,
         "graded_at": e.graded_at,
         "checks": [
-            {"part": c.part, "check": c.name, "visibility": c.visibility, "outcome": c.outcome,
-             "score": c.score, "max_score": c.max_score}
-            for c in r.checks
+            {"part": c.part, "check": c.name, "visibility": c.visibility, "outcome": c.outcome, "score": c.score, "max_score": c.max_score} for c in r.checks
         ],
     }
 

@@ -8,6 +8,7 @@ writes; `exclusive` keeps a second batch off the same gradebook. Every string is
 the way in (lone surrogates replaced, NUL removed), so no row a submission produces can fail to
 be written, and what is read back can be written to any UTF-8 file.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -16,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,7 +98,7 @@ class Entry:
 
 def now() -> str:
     """UTC, microseconds: two rows graded in one second still tell which came first."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def path_of(location: Path) -> Path:
@@ -162,8 +163,7 @@ class Gradebook:
     def is_current(self, name: str, content_hash: str, grader_version: str, spec: str) -> bool:
         """A row for these very files, grader and spec; a crashed row never is (the next run retries it)."""
         row = self.conn.execute(
-            "SELECT 1 FROM submissions WHERE name = ? AND content_hash = ? AND grader_version = ? AND spec = ?"
-            " AND status != 'crashed'",
+            "SELECT 1 FROM submissions WHERE name = ? AND content_hash = ? AND grader_version = ? AND spec = ? AND status != 'crashed'",
             (name, content_hash, grader_version, spec),
         ).fetchone()
         return row is not None
@@ -172,7 +172,6 @@ class Gradebook:
         """Replace the submission's row and all its check rows, in one transaction; the entry as
         stored (every string storable) is returned for rendering."""
         entry = storable_entry(entry)
-        r = entry.result
         with self._transaction() as db:
             db.execute("DELETE FROM checks WHERE submission = ?", (entry.name,))
             db.execute("DELETE FROM submissions WHERE name = ?", (entry.name,))
@@ -210,22 +209,48 @@ def _insert(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
 def _submission_row(entry: Entry) -> dict[str, Any]:
     r = entry.result
     return {
-        "name": entry.name, "source": entry.source, "input_kind": entry.input_kind, "revision": entry.revision,
-        "content_hash": entry.content_hash, "grader_version": entry.grader_version, "spec": entry.spec,
-        "status": entry.status, "error": entry.error, "notes": json.dumps(list(entry.notes)), "device": r.device,
-        "sandbox": r.sandbox, "host": entry.host, "score": r.score, "max_score": r.max_score, "seconds": r.seconds,
-        "graded_at": entry.graded_at, "result_json": json.dumps(r.to_dict()),
+        "name": entry.name,
+        "source": entry.source,
+        "input_kind": entry.input_kind,
+        "revision": entry.revision,
+        "content_hash": entry.content_hash,
+        "grader_version": entry.grader_version,
+        "spec": entry.spec,
+        "status": entry.status,
+        "error": entry.error,
+        "notes": json.dumps(list(entry.notes)),
+        "device": r.device,
+        "sandbox": r.sandbox,
+        "host": entry.host,
+        "score": r.score,
+        "max_score": r.max_score,
+        "seconds": r.seconds,
+        "graded_at": entry.graded_at,
+        "result_json": json.dumps(r.to_dict()),
     }
 
 
 def _insert_checks(db: sqlite3.Connection, submission: str, result: SubmissionResult) -> None:
     for c in result.checks:
-        _insert(db, "checks", {
-            "submission": submission, "id": c.id, "part": c.part, "name": c.name, "function": c.function,
-            "kind": c.kind, "visibility": c.visibility, "outcome": c.outcome, "score": c.score,
-            "max_score": c.max_score, "message": c.message,
-            "counterexample": json.dumps(asdict(c.counterexample)) if c.counterexample else None, "seconds": c.seconds,
-        })
+        _insert(
+            db,
+            "checks",
+            {
+                "submission": submission,
+                "id": c.id,
+                "part": c.part,
+                "name": c.name,
+                "function": c.function,
+                "kind": c.kind,
+                "visibility": c.visibility,
+                "outcome": c.outcome,
+                "score": c.score,
+                "max_score": c.max_score,
+                "message": c.message,
+                "counterexample": json.dumps(asdict(c.counterexample)) if c.counterexample else None,
+                "seconds": c.seconds,
+            },
+        )
 
 
 def _migrate_from_1(db: sqlite3.Connection) -> None:
@@ -250,17 +275,28 @@ def storable(value: Any) -> Any:
 
 
 def storable_entry(entry: Entry) -> Entry:
-    texts = {f: storable(getattr(entry, f)) for f in ("name", "source", "input_kind", "revision", "content_hash",
-                                                      "grader_version", "spec", "error", "notes", "host", "graded_at")}
+    texts = {
+        f: storable(getattr(entry, f))
+        for f in ("name", "source", "input_kind", "revision", "content_hash", "grader_version", "spec", "error", "notes", "host", "graded_at")
+    }
     return replace(entry, **texts, result=SubmissionResult.from_dict(storable(entry.result.to_dict())))
 
 
 def _entry(description: tuple, row: tuple) -> Entry:
     d = dict(zip((c[0] for c in description), row))
     return Entry(
-        name=d["name"], source=d["source"], input_kind=d["input_kind"], revision=d["revision"],
-        content_hash=d["content_hash"], grader_version=d["grader_version"], spec=d["spec"], status=d["status"],
-        error=d["error"], notes=tuple(json.loads(d["notes"])), host=d["host"], graded_at=d["graded_at"],
+        name=d["name"],
+        source=d["source"],
+        input_kind=d["input_kind"],
+        revision=d["revision"],
+        content_hash=d["content_hash"],
+        grader_version=d["grader_version"],
+        spec=d["spec"],
+        status=d["status"],
+        error=d["error"],
+        notes=tuple(json.loads(d["notes"])),
+        host=d["host"],
+        graded_at=d["graded_at"],
         result=SubmissionResult.from_dict(json.loads(d["result_json"])),
     )
 

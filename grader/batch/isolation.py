@@ -10,6 +10,7 @@ own clean-up never runs) leaves no copy of the student's code behind. When the l
 under it are killed (`grader.sandbox.proctree`), so one hanging submission costs only its own slot; a
 child whose parent dies stops itself the same way.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,14 +25,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
-from grader.options import GradeOptions
 from grader.batch.fingerprint import grader_version
+from grader.options import GradeOptions
 from grader.paths import REPO
 from grader.sandbox.proctree import descendants, kill_tree
 
@@ -141,8 +142,13 @@ def _fork(job: Job) -> _Running:
 def _spawn(job: Job) -> _Running:
     receive, send = os.pipe()
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    proc = subprocess.Popen([sys.executable, "-m", "grader.batch.isolation", str(send)], stdin=subprocess.PIPE, pass_fds=(send,),
-                            cwd=str(ROOT), env={**os.environ, "PYTHONPATH": path})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader.batch.isolation", str(send)],
+        stdin=subprocess.PIPE,
+        pass_fds=(send,),
+        cwd=str(ROOT),
+        env={**os.environ, "PYTHONPATH": path},
+    )
     os.close(send)
     assert proc.stdin is not None
     proc.stdin.write(pickle.dumps(job))
@@ -235,8 +241,11 @@ def _run_in(job: Job, cancel: threading.Event | None, method: str, host: str, ve
     if ready != _READY:
         return stopped("the grading process did not start in time" if ready == "timeout" else _exit_message(child.wait(0.0)))
     if reply == "timeout":
-        return stopped(f"grading did not finish within {job.limit_seconds:g} s (the limit per submission) and was "
-                       "stopped; every check scores 0. Does a function loop forever or run far too slowly?", timed_out=True)
+        return stopped(
+            f"grading did not finish within {job.limit_seconds:g} s (the limit per submission) and was "
+            "stopped; every check scores 0. Does a function loop forever or run far too slowly?",
+            timed_out=True,
+        )
     if not isinstance(reply, bytes):
         return stopped(_exit_message(child.wait(0.0)))
     payload = json.loads(reply)

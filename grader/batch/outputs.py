@@ -8,6 +8,7 @@ The grader's own files sit at DIR's top level under fixed names (`reserved_names
 whose name begins with one of them is graded under another (`grader.batch.run.unreserved`), so an
 input named `gradebook.sqlite.zip` can never make its folder where the gradebook is.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -19,7 +20,6 @@ from grader.render.csv_table import write_grades_csv
 from grader.render.feedback_md import to_feedback_markdown
 from grader.render.gradescope import write_gradescope
 from grader.render.junit import write_junit
-
 
 GRADES_CSV = "grades.csv"
 JUNIT_XML = "junit.xml"

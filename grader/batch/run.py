@@ -9,18 +9,19 @@ No one input can stop a batch. Two inputs that would share a gradebook row (and 
 folder) are both left out with a warning while the rest are graded, and a name that the output
 folder's own files use (`reserved`) is graded under another name, with a note saying so.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from grader.batch.backends import Backend
-from grader.options import GradeOptions
-from grader.engine.failed import failed_result
 from grader.batch.fingerprint import grader_version, spec_fingerprint
 from grader.batch.gradebook import Entry, Gradebook, Status, now
 from grader.batch.inputs.submission import Submission
 from grader.batch.isolation import Job, Outcome
+from grader.engine.failed import failed_result
+from grader.options import GradeOptions
 from grader.results import SubmissionResult
 from grader.spec import PartSpec
 
@@ -64,8 +65,9 @@ def split_clashes(submissions: Sequence[Submission]) -> tuple[list[Submission], 
     return kept, sorted(clashes)
 
 
-def plan(submissions: Sequence[Submission], parts: Sequence[PartSpec], options: GradeOptions, book: Gradebook, regrade: bool,
-         reserved: Collection[str] = ()) -> Plan:
+def plan(
+    submissions: Sequence[Submission], parts: Sequence[PartSpec], options: GradeOptions, book: Gradebook, regrade: bool, reserved: Collection[str] = ()
+) -> Plan:
     submissions, clashes = split_clashes([unreserved(s, reserved) for s in submissions])
     version, spec = grader_version(), spec_fingerprint(parts, options)
     todo: list[Submission] = []
@@ -132,8 +134,9 @@ def grade(
             try:
                 outcome: Outcome = future.result()
             except Exception as exc:  # a lost Dask worker, a cancelled task: the submission still gets a row
-                outcome = Outcome(s.name, None, f"the grading task failed ({type(exc).__name__}: {exc}); every check scores 0",
-                                  grader_version=the_plan.grader_version)
+                outcome = Outcome(
+                    s.name, None, f"the grading task failed ({type(exc).__name__}: {exc}); every check scores 0", grader_version=the_plan.grader_version
+                )
             if not outcome.cancelled:
                 record(entry_for(s, outcome, parts, options, the_plan.spec))
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
 """The command line: one module per verb; each parses options, calls the engine, renders."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """`cli.py check [PART...]`: a student grades their own assignments/ with the public checks."""
+
 from __future__ import annotations
 
 import sys
@@ -8,8 +9,8 @@ import click
 from rich.console import Console
 
 from grader.commands.options import device_option, timing_option
-from grader.options import Device, GradeOptions
 from grader.engine.grade import grade_submission
+from grader.options import Device, GradeOptions
 from grader.parts import BY_NAME, select
 from grader.render.junit import write_junit
 from grader.render.summary import to_markdown_summary
@@ -20,11 +21,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @click.command()
 @click.argument("parts", nargs=-1, type=click.Choice(list(BY_NAME)))
-@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=ROOT, show_default=False,
-              help="Folder holding assignments/ (default: this repository).")
+@click.option(
+    "--path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=ROOT,
+    show_default=False,
+    help="Folder holding assignments/ (default: this repository).",
+)
 @click.option("--brief", is_flag=True, help="Tables only, without the feedback of each failed check.")
-@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), envvar="GITHUB_STEP_SUMMARY",
-              help="Append a markdown summary here (GitHub Actions sets $GITHUB_STEP_SUMMARY).")
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="GITHUB_STEP_SUMMARY",
+    help="Append a markdown summary here (GitHub Actions sets $GITHUB_STEP_SUMMARY).",
+)
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here (CI test reports).")
 @device_option
 @timing_option

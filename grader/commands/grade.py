@@ -8,6 +8,7 @@ and recorded one by one in DIR/gradebook.sqlite. A re-run grades only what is ne
 From the gradebook this process alone writes DIR/<name>/results.json (Gradescope's schema),
 DIR/<name>/feedback.md, DIR/grades.csv and DIR/junit.xml.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,20 +20,20 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
-from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
 
 from grader.batch import run as batch
 from grader.batch.backends import Backend, BackendError, DaskBackend, LocalBackend
+from grader.batch.config import load_config
+from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
+from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
+from grader.batch.inputs.git import parse_deadline
+from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
 from grader.commands.options import device_option, timing_option
 from grader.options import Device, GradeOptions, SandboxChoice
-from grader.batch.inputs.git import parse_deadline
-from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
-from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
 from grader.parts import select
-from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
 from grader.render.terminal import render_batch
-from grader.batch.config import load_config
 from grader.sandbox.launch import choose_launcher
 from grader.spec import PartSpec
 
@@ -49,27 +50,66 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory.")
 @click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
-@click.option("--hidden-seed", type=int, default=None,
-              help="Seed of the hidden checks' inputs [default: from --config or $GRADELAB_HIDDEN_SEED]; keep it from students.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), envvar="GRADELAB_CONFIG",
-              help="The instructor's TOML configuration (hidden_seed = N), kept out of the student repository.")
+@click.option(
+    "--hidden-seed", type=int, default=None, help="Seed of the hidden checks' inputs [default: from --config or $GRADELAB_HIDDEN_SEED]; keep it from students."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="GRADELAB_CONFIG",
+    help="The instructor's TOML configuration (hidden_seed = N), kept out of the student repository.",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Submissions graded at once [default: the number of cores].")
-@click.option("--timeout", "limit", type=click.FloatRange(min=1), default=600.0, show_default=True,
-              help="Wall-clock limit of one submission, in seconds; past it every check scores 0.")
-@click.option("--deadline", default=None, help='Grade git repositories at their last commit before this time, e.g. "2026-12-01 23:59" (local time unless an offset is given).')
+@click.option(
+    "--timeout",
+    "limit",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="Wall-clock limit of one submission, in seconds; past it every check scores 0.",
+)
+@click.option(
+    "--deadline",
+    default=None,
+    help='Grade git repositories at their last commit before this time, e.g. "2026-12-01 23:59" (local time unless an offset is given).',
+)
 @click.option("--regrade", is_flag=True, help="Grade every input again, even those the gradebook has for the same files.")
-@click.option("--gradebook", "book_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"SQLite gradebook [default: OUT/{FILENAME}].")
+@click.option("--gradebook", "book_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help=f"SQLite gradebook [default: OUT/{FILENAME}].")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786", help="Grade on this Dask distributed cluster instead of local processes.")
-@click.option("--examples-scale", type=click.FloatRange(min=0.01), default=1.0, hidden=True,
-              help="Multiply every layer's example counts (tests and benchmarks grade faster with less).")
-@click.option("--sandbox", type=click.Choice(["auto", "bwrap", "process"]), default="auto", show_default=True,
-              help="How student code is confined: the strongest available (auto), bubblewrap, or a plain process.")
+@click.option(
+    "--examples-scale",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    hidden=True,
+    help="Multiply every layer's example counts (tests and benchmarks grade faster with less).",
+)
+@click.option(
+    "--sandbox",
+    type=click.Choice(["auto", "bwrap", "process"]),
+    default="auto",
+    show_default=True,
+    help="How student code is confined: the strongest available (auto), bubblewrap, or a plain process.",
+)
 @device_option
 @timing_option
-def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int | None, config_path: Path | None, jobs: int | None, limit: float,
-          deadline: str | None, regrade: bool, book_path: Path | None, scheduler: str | None, examples_scale: float,
-          sandbox: SandboxChoice, device: Device, timing: bool) -> None:
+def grade(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    parts: str,
+    hidden_seed: int | None,
+    config_path: Path | None,
+    jobs: int | None,
+    limit: float,
+    deadline: str | None,
+    regrade: bool,
+    book_path: Path | None,
+    scheduler: str | None,
+    examples_scale: float,
+    sandbox: SandboxChoice,
+    device: Device,
+    timing: bool,
+) -> None:
     """Grade INPUTS (submission folders, .zip archives, git repositories) with the public and hidden checks."""
     console = Console(stderr=True)
     try:
@@ -79,8 +119,9 @@ def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int 
         raise click.BadParameter(str(exc.args[0])) from None
     hidden_seed = _hidden_seed(hidden_seed, config_path, console)
     _warn_without_sandbox(sandbox, console)
-    options = GradeOptions(visibility=("public", "hidden"), hidden_seed=hidden_seed, device=device, timing=timing,
-                           examples_scale=examples_scale, sandbox=sandbox)
+    options = GradeOptions(
+        visibility=("public", "hidden"), hidden_seed=hidden_seed, device=device, timing=timing, examples_scale=examples_scale, sandbox=sandbox
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     book_path = book_path or out_dir / FILENAME
     try:
@@ -107,8 +148,11 @@ def grade(inputs: tuple[Path, ...], out_dir: Path, parts: str, hidden_seed: int 
     render_batch([e.result for e in mine], Console())
     for warning in sorted({w for e in mine for w in e.result.warnings}):
         console.print(f"[bold yellow]warning:[/] {warning}", markup=True, highlight=False)
-    console.print(f"graded {len(report.graded)}, stopped {len(report.stopped)} (time limit or crash), "
-                  f"unchanged {len(report.skipped)}; gradebook {book_path}, files under {out_dir}{os.sep}", highlight=False)
+    console.print(
+        f"graded {len(report.graded)}, stopped {len(report.stopped)} (time limit or crash), "
+        f"unchanged {len(report.skipped)}; gradebook {book_path}, files under {out_dir}{os.sep}",
+        highlight=False,
+    )
     if report.interrupted:
         console.print("interrupted: every submission graded so far is in the gradebook; run the same command to go on")
         sys.exit(130)
@@ -129,8 +173,11 @@ def _hidden_seed(given: int | None, config_path: Path | None, console: Console) 
         return given
     config = load_config(config_path)
     if config.hidden_seed is None:
-        console.print("[yellow]note:[/] no hidden seed configured (--hidden-seed, --config, $GRADELAB_HIDDEN_SEED): "
-                      "hidden checks use seed 0, which anyone with this code can reproduce", highlight=False)
+        console.print(
+            "[yellow]note:[/] no hidden seed configured (--hidden-seed, --config, $GRADELAB_HIDDEN_SEED): "
+            "hidden checks use seed 0, which anyone with this code can reproduce",
+            highlight=False,
+        )
         return 0
     return config.hidden_seed
 
@@ -144,14 +191,28 @@ def _warn_without_sandbox(choice: str, console: Console) -> None:
         console.print(Panel(Text(launcher.warning), title="WARNING: no sandbox", border_style="bold red"))
 
 
-def _run(the_plan: batch.Plan, chosen: tuple[PartSpec, ...], options: GradeOptions, book: Gradebook,
-         make_backend: Callable[[], Backend], limit: float, out_dir: Path, console: Console) -> batch.Report:
+def _run(
+    the_plan: batch.Plan,
+    chosen: tuple[PartSpec, ...],
+    options: GradeOptions,
+    book: Gradebook,
+    make_backend: Callable[[], Backend],
+    limit: float,
+    out_dir: Path,
+    console: Console,
+) -> batch.Report:
     """Grade the plan's submissions under a progress bar: done/total, failures, stopped, ETA."""
     if not the_plan.todo:
         return batch.Report((), tuple(s.name for s in the_plan.skipped), (), False)
-    columns = (TextColumn("{task.description}"), BarColumn(bar_width=20), MofNCompleteColumn(),
-               TextColumn("✗ {task.fields[failures]} below full · ⏱ {task.fields[stopped]} stopped"),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=20),
+        MofNCompleteColumn(),
+        TextColumn("✗ {task.fields[failures]} below full · ⏱ {task.fields[stopped]} stopped"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
     skipped = f" ({len(the_plan.skipped)} unchanged)" if the_plan.skipped else ""
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(f"grading{skipped}", total=len(the_plan.todo), failures=0, stopped=0)

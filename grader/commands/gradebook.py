@@ -1,4 +1,5 @@
 """`cli.py gradebook export|show`: read what batches recorded, without grading anything."""
+
 from __future__ import annotations
 
 import sys
@@ -8,14 +9,18 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from grader.batch.grade_table_json import write_grade_table_json
 from grader.batch.gradebook import FILENAME, Gradebook, GradebookError, path_of
 from grader.render.csv_table import write_grades_csv
 from grader.render.feedback_md import to_feedback_markdown
-from grader.batch.grade_table_json import write_grade_table_json
 from grader.render.terminal import render_submission
 
 gradebook_option = click.option(
-    "--gradebook", "location", type=click.Path(exists=True, path_type=Path), default=Path("."), show_default=True,
+    "--gradebook",
+    "location",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("."),
+    show_default=True,
     help=f"The gradebook file, or the output folder that holds {FILENAME}.",
 )
 
@@ -65,8 +70,13 @@ def show(location: Path, name: str, markdown: bool) -> None:
         return
     console = Console()
     render_submission(entry.result, console, audience="instructor")
-    about = [f"status: {entry.status}", f"graded at: {entry.graded_at}", f"source: {entry.source} ({entry.input_kind})",
-             f"content hash: {entry.content_hash[:16]}", f"grader version: {entry.grader_version}"]
+    about = [
+        f"status: {entry.status}",
+        f"graded at: {entry.graded_at}",
+        f"source: {entry.source} ({entry.input_kind})",
+        f"content hash: {entry.content_hash[:16]}",
+        f"grader version: {entry.grader_version}",
+    ]
     if entry.revision:
         about.append(f"commit: {entry.revision}")
     about += list(entry.notes)

@@ -1,4 +1,5 @@
 """`cli.py gradescope build OUT.zip`: a Gradescope autograder; `run` is what the zip calls."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,12 +25,28 @@ def gradescope_group() -> None:
 @gradescope_group.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
-@click.option("--hidden-seed", type=int, envvar="GRADELAB_HIDDEN_SEED", default=0, show_envvar=True,
-              help="Seed of the hidden checks' inputs (stored in the zip, which students never see).")
-@click.option("--time-limit", type=click.FloatRange(min=10), default=540.0, show_default=True,
-              help="Seconds before grading stops with every check at 0; keep it under Gradescope's own limit.")
-@click.option("--hidden-visibility", type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
-              default="after_published", show_default=True, help="When students see the hidden checks' outcomes.")
+@click.option(
+    "--hidden-seed",
+    type=int,
+    envvar="GRADELAB_HIDDEN_SEED",
+    default=0,
+    show_envvar=True,
+    help="Seed of the hidden checks' inputs (stored in the zip, which students never see).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=10),
+    default=540.0,
+    show_default=True,
+    help="Seconds before grading stops with every check at 0; keep it under Gradescope's own limit.",
+)
+@click.option(
+    "--hidden-visibility",
+    type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
+    default="after_published",
+    show_default=True,
+    help="When students see the hidden checks' outcomes.",
+)
 @click.option("--examples-scale", type=click.FloatRange(min=0.01), default=1.0, hidden=True)
 @timing_option
 def build(out: Path, parts: str, hidden_seed: int, time_limit: float, hidden_visibility: str, examples_scale: float, timing: bool) -> None:

@@ -3,6 +3,7 @@
 Student failures become `CallFailure`s with a message a student can act on; a hang, a dead worker
 or a function not implemented yet is `fatal` (searching more cases cannot teach anything).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,8 +13,8 @@ import numpy as np
 
 from grader.compare import describe_type
 from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
-from grader.spec import Case, Layer, PartSpec
 from grader.sandbox.inside.wire import Handle
+from grader.spec import Case, Layer, PartSpec
 
 
 class CallFailure(Exception):

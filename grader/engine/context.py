@@ -1,4 +1,5 @@
 """What every check needs: the worker, the part, the options; and what a check returns."""
+
 from __future__ import annotations
 
 import zlib
@@ -7,8 +8,8 @@ from typing import Any, Literal
 
 from grader.engine.calls import StudentLayer
 from grader.options import GradeOptions
-from grader.sandbox.client import Worker
 from grader.results import Counterexample
+from grader.sandbox.client import Worker
 from grader.spec import Layer, PartSpec, Scale
 
 VerdictOutcome = Literal["passed", "failed", "error", "skipped"]

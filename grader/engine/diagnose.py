@@ -1,4 +1,5 @@
 """Naming the likely mistake behind a failure: spec-declared known bugs, then generic patterns."""
+
 from __future__ import annotations
 
 from typing import Any

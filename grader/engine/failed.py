@@ -4,13 +4,14 @@ Used when there is nothing to grade (no commit before the deadline, an unreadabl
 when grading was stopped (the per-submission limit passed, the grading process died): the
 gradebook, the CSV and the feedback then show each part's full max_score and why it is 0.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from grader import hidden
-from grader.options import GradeOptions
 from grader.engine.plan import Planned, plan_part
+from grader.options import GradeOptions
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.spec import PartSpec
 
@@ -37,8 +38,18 @@ def zero_part(part: PartSpec, planned: Sequence[Planned], message: str, error: s
     """Every planned check of a part as an error scoring 0 with `message`; `error` is set when the
     part's module itself is at fault (missing, not importing, a forbidden import)."""
     checks = tuple(
-        CheckResult(id=p.id, part=part.name, name=p.label, function=p.function, kind=p.kind, visibility=p.visibility,
-                    outcome="error", score=0.0, max_score=p.points, message=hidden.NOT_GRADED if p.hidden else message)
+        CheckResult(
+            id=p.id,
+            part=part.name,
+            name=p.label,
+            function=p.function,
+            kind=p.kind,
+            visibility=p.visibility,
+            outcome="error",
+            score=0.0,
+            max_score=p.points,
+            message=hidden.NOT_GRADED if p.hidden else message,
+        )
         for p in planned
     )
     return PartResult(part.name, checks, error)

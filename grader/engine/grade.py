@@ -4,30 +4,31 @@ The same engine serves `check` (public checks of the repository's own assignment
 (public and hidden checks of submission folders). Whatever a submission does, each part gets a
 score and the rest of the grading goes on.
 """
+
 from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
 
 import torch
 
 import reference.device
 from grader import hidden
-from grader.sandbox import static_check
-from grader.engine.failed import zero_part
 from grader.engine.checks.dispatch import run_planned
 from grader.engine.context import Ctx, Verdict
-from grader.options import GradeOptions
+from grader.engine.failed import zero_part
 from grader.engine.plan import Planned, plan_part
-from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.options import GradeOptions
 from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
+from grader.sandbox import static_check
+from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
 from grader.sandbox.launch import choose_launcher
-from grader.spec import PartSpec
 from grader.sandbox.staging import Staged, SubmissionError, stage
+from grader.spec import PartSpec
 
 
 def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions, name: str | None = None) -> SubmissionResult:
@@ -173,9 +174,18 @@ def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
 
 def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float = 0.0) -> CheckResult:
     return CheckResult(
-        id=p.id, part=ctx.part.name, name=p.label, function=p.function, kind=p.kind, visibility=p.visibility,
-        outcome=verdict.outcome, score=score, max_score=p.points,
-        message=verdict.message, counterexample=verdict.counterexample, seconds=round(seconds, 4),
+        id=p.id,
+        part=ctx.part.name,
+        name=p.label,
+        function=p.function,
+        kind=p.kind,
+        visibility=p.visibility,
+        outcome=verdict.outcome,
+        score=score,
+        max_score=p.points,
+        message=verdict.message,
+        counterexample=verdict.counterexample,
+        seconds=round(seconds, 4),
     )
 
 

@@ -9,6 +9,7 @@ A gate names checks (by id) that must pass before this one's points count: a stu
 zeros of the right shape, fast and self-consistent, must not earn contract, timing or gradcheck
 points.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,18 +54,37 @@ def plan_part(part: PartSpec, options: GradeOptions) -> list[Planned]:
     for ex in part.examples:
         function = part.layer(ex.layer).backward if ex.target == "backward" else ex.layer
         assert function is not None
-        planned.append(Planned(id=check_id(part.name, function, ex.kind, ex.key), label=ex.name, function=function,
-                               kind=ex.kind, visibility="public", points=ex.points, layer=ex.layer, example=ex))
+        planned.append(
+            Planned(
+                id=check_id(part.name, function, ex.kind, ex.key),
+                label=ex.name,
+                function=function,
+                kind=ex.kind,
+                visibility="public",
+                points=ex.points,
+                layer=ex.layer,
+                example=ex,
+            )
+        )
     return [p for p in planned if p.points > 0 and p.visibility in options.visibility]
 
 
 def _plan_layer(part: str, layer: Layer, options: GradeOptions) -> list[Planned]:
     f, b, pts = layer.forward, layer.backward, layer.points
 
-    def check(function: str, kind: Kind, inputs: str, label: str, points: float, **kw: object) -> Planned:
+    def check(function: str, kind: Kind, inputs: str, label: str, points: float, gate: tuple[str, ...] = (), run_when_gated: bool = True) -> Planned:
         visibility: Visibility = "hidden" if inputs == "hidden" else "public"
-        return Planned(id=check_id(part, function, kind, inputs), label=label, function=function, kind=kind,
-                       visibility=visibility, points=points, layer=f, **kw)  # type: ignore[arg-type]
+        return Planned(
+            id=check_id(part, function, kind, inputs),
+            label=label,
+            function=function,
+            kind=kind,
+            visibility=visibility,
+            points=points,
+            layer=f,
+            gate=gate,
+            run_when_gated=run_when_gated,
+        )
 
     fwd, bwd = check_id(part, f, "forward", "public"), check_id(part, b or "", "backward", "public")
     out = [

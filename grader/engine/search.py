@@ -4,11 +4,13 @@ Hypothesis shrinks a failure and replays the minimal example last, so the last f
 is the shrunk one. A call that hangs or kills the worker is not shrunk (each try would cost a
 timeout): `Fatal` stops the search at once with that case; so does running out of time budget.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.strategies import SearchStrategy

@@ -5,6 +5,7 @@ then, for each upload, /autograder/run_autograder. setup.sh makes a Python >= 3.
 with the versions this zip was built and tested with (a CPU build of torch: Gradescope has no
 GPU). The zip is deterministic: the same sources and settings give the same bytes.
 """
+
 from __future__ import annotations
 
 import importlib.metadata

@@ -5,6 +5,7 @@ submission is graded like one of a batch: in a child process under a wall-clock 
 Gradescope's own, so a hanging submission still gets a results.json with every check at 0 and
 why, instead of Gradescope's bare "autograder timed out".
 """
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from grader.options import GradeOptions
-from grader.engine.failed import failed_result
 from grader.batch.inputs.submission import read_folder
 from grader.batch.isolation import Job, run
+from grader.engine.failed import failed_result
+from grader.options import GradeOptions
 from grader.parts import select
 from grader.render import write_text_atomic
 from grader.render.gradescope import to_gradescope
@@ -47,8 +48,7 @@ class AutograderConfig:
 
 def grade_upload(submission: Path, config: AutograderConfig) -> SubmissionResult:
     parts = select(list(config.parts))
-    options = GradeOptions(visibility=("public", "hidden"), hidden_seed=config.hidden_seed, timing=config.timing,
-                           examples_scale=config.examples_scale)
+    options = GradeOptions(visibility=("public", "hidden"), hidden_seed=config.hidden_seed, timing=config.timing, examples_scale=config.examples_scale)
     sub = read_folder(submission, name="submission")
     if sub.problem:
         return failed_result(sub.name, parts, options, sub.problem)

@@ -1,4 +1,5 @@
 """The course's assignment parts, in the order they are graded and reported."""
+
 from __future__ import annotations
 
 from grader.parts.conv import CONV

@@ -1,23 +1,31 @@
 """2-D convolution (cross-correlation with zero padding): forward and backward."""
+
 from __future__ import annotations
 
 import numpy as np
 
 import reference.conv
 from grader.compare import Tolerance
-from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 from grader.parts.strategies import conv_cases
+from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
 # The lecture's worked example: an 8x8 binary image under a horizontal-edge filter.
 SLIDE_INPUT = np.array(
-    [[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1, 1, 0], [0, 1, 1, 1, 1, 1, 1, 0], [0, 1, 1, 1, 1, 1, 1, 0],
-     [0, 1, 1, 1, 1, 1, 1, 0], [0, 0, 1, 1, 1, 0, 0, 0], [0, 0, 1, 1, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]],
+    [
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 1, 1, 0],
+        [0, 1, 1, 1, 1, 1, 1, 0],
+        [0, 1, 1, 1, 1, 1, 1, 0],
+        [0, 1, 1, 1, 1, 1, 1, 0],
+        [0, 0, 1, 1, 1, 0, 0, 0],
+        [0, 0, 1, 1, 1, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+    ],
     dtype=np.float64,
 )
 SLIDE_FILTER = np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], dtype=np.float64)
 SLIDE_OUTPUT = np.array(
-    [[-3, -4, -4, -4, -4, -3], [-3, -4, -4, -3, -1, 0], [0, 0, 0, 0, 0, 0],
-     [2, 1, 0, 1, 3, 3], [2, 1, 0, 1, 3, 3], [1, 3, 4, 3, 1, 0]],
+    [[-3, -4, -4, -4, -4, -3], [-3, -4, -4, -3, -1, 0], [0, 0, 0, 0, 0, 0], [2, 1, 0, 1, 3, 3], [2, 1, 0, 1, 3, 3], [1, 3, 4, 3, 1, 0]],
     dtype=np.float64,
 )
 
@@ -51,18 +59,49 @@ CONV = PartSpec(
     seed=202,
     layers=(
         Layer(
-            forward="conv2d_forward", backward="conv2d_backward", arrays=("x", "w", "b"), cases=conv_cases,
+            forward="conv2d_forward",
+            backward="conv2d_backward",
+            arrays=("x", "w", "b"),
+            cases=conv_cases,
             points=Points(forward=5, backward=6, hidden_forward=2, hidden_backward=2, gradcheck=2, contract=1, timing_forward=1.5, timing_backward=1.5),
-            tol=Tolerance(rtol=1e-6, atol=1e-8), sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=50.0),
+            tol=Tolerance(rtol=1e-6, atol=1e-8),
+            sample=_sample,
+            timing=Timing(benchmark=_benchmark, max_ratio=50.0),
         ),
     ),
     examples=(
-        Example(key="slide-edge-filter", name="slide 8x8 edge filter", layer="conv2d_forward", case=slide_case(), points=2, note="the lecture's 8x8 input with the [[1,2,1],[0,0,0],[-1,-2,-1]] filter gives its 6x6 output", expected=SLIDE_OUTPUT[None, None]),
-        Example(key="slide-pad-1", name="slide input, pad 1", layer="conv2d_forward", case=slide_case(pad=1), points=1, note="pad 1 keeps the slide's input at 8x8"),
-        Example(key="slide-stride-2", name="slide input, stride 2", layer="conv2d_forward", case=slide_case(stride=2, pad=1), points=1, note="stride 2 with pad 1 gives 4x4"),
+        Example(
+            key="slide-edge-filter",
+            name="slide 8x8 edge filter",
+            layer="conv2d_forward",
+            case=slide_case(),
+            points=2,
+            note="the lecture's 8x8 input with the [[1,2,1],[0,0,0],[-1,-2,-1]] filter gives its 6x6 output",
+            expected=SLIDE_OUTPUT[None, None],
+        ),
+        Example(
+            key="slide-pad-1", name="slide input, pad 1", layer="conv2d_forward", case=slide_case(pad=1), points=1, note="pad 1 keeps the slide's input at 8x8"
+        ),
+        Example(
+            key="slide-stride-2",
+            name="slide input, stride 2",
+            layer="conv2d_forward",
+            case=slide_case(stride=2, pad=1),
+            points=1,
+            note="stride 2 with pad 1 gives 4x4",
+        ),
     ),
     diagnoses=(
-        Diagnosis(function="conv2d_forward", hint="your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[n, m] = sum_ij w[i, j] x[n+i, m+j], with no flip", variant=_flipped),
-        Diagnosis(function="conv2d_backward", hint="your dw equals the gradient of the first sample only: dw sums over every sample of the batch", variant=_dw_first_sample, output=1),
+        Diagnosis(
+            function="conv2d_forward",
+            hint="your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[n, m] = sum_ij w[i, j] x[n+i, m+j], with no flip",
+            variant=_flipped,
+        ),
+        Diagnosis(
+            function="conv2d_backward",
+            hint="your dw equals the gradient of the first sample only: dw sums over every sample of the batch",
+            variant=_dw_first_sample,
+            output=1,
+        ),
     ),
 )

@@ -1,12 +1,13 @@
 """Max and average pooling (no padding, floor mode): forward and backward."""
+
 from __future__ import annotations
 
 import numpy as np
 
 import reference.pooling
 from grader.compare import Tolerance
-from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 from grader.parts.strategies import distinct_values, pool_cases
+from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
 TOL = Tolerance(rtol=1e-7, atol=1e-9)
 
@@ -45,25 +46,45 @@ POOLING = PartSpec(
     seed=303,
     layers=(
         Layer(
-            forward="max_pool2d_forward", backward="max_pool2d_backward", arrays=("x",), cases=pool_cases,
+            forward="max_pool2d_forward",
+            backward="max_pool2d_backward",
+            arrays=("x",),
+            cases=pool_cases,
             points=Points(forward=3, backward=3, hidden_forward=1, hidden_backward=1, gradcheck=1, contract=0.5, timing_forward=0.5, timing_backward=1),
-            tol=TOL, sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=50.0),
+            tol=TOL,
+            sample=_sample,
+            timing=Timing(benchmark=_benchmark, max_ratio=50.0),
         ),
         Layer(
-            forward="avg_pool2d_forward", backward="avg_pool2d_backward", arrays=("x",), cases=pool_cases,
+            forward="avg_pool2d_forward",
+            backward="avg_pool2d_backward",
+            arrays=("x",),
+            cases=pool_cases,
             points=Points(forward=2, backward=2, hidden_forward=0.5, hidden_backward=0.5, gradcheck=0.5, contract=0.5, timing_forward=0.5, timing_backward=0.5),
-            tol=TOL, sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=50.0),
+            tol=TOL,
+            sample=_sample,
+            timing=Timing(benchmark=_benchmark, max_ratio=50.0),
         ),
     ),
     examples=(
         Example(
-            key="ties", name="max_pool2d_backward ties", layer="max_pool2d_forward", case=Case(("x", "kernel_size", "stride"), (TIES, 2, 1)), points=2,
-            note="tied maxima: each window's gradient goes to its first maximum in row-major order (as PyTorch does), "
-            "and overlapping windows add up",
-            target="backward", kind="backward", dout=TIES_DOUT,
+            key="ties",
+            name="max_pool2d_backward ties",
+            layer="max_pool2d_forward",
+            case=Case(("x", "kernel_size", "stride"), (TIES, 2, 1)),
+            points=2,
+            note="tied maxima: each window's gradient goes to its first maximum in row-major order (as PyTorch does), and overlapping windows add up",
+            target="backward",
+            kind="backward",
+            dout=TIES_DOUT,
         ),
     ),
     diagnoses=(
-        Diagnosis(function="max_pool2d_backward", hint="your dx sends each window's gradient to every tied maximum; it belongs to the first maximum in row-major order only", variant=_all_tied_maxima, output=0),
+        Diagnosis(
+            function="max_pool2d_backward",
+            hint="your dx sends each window's gradient to every tied maximum; it belongs to the first maximum in row-major order only",
+            variant=_all_tied_maxima,
+            output=0,
+        ),
     ),
 )

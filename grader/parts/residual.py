@@ -1,4 +1,5 @@
 """A residual block: out = relu(conv(relu(conv(x))) + shortcut), identity or 1x1 projection shortcut."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,8 @@ import torch.nn.functional as F
 
 import reference.residual
 from grader.compare import Tolerance
-from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 from grader.parts.strategies import residual_case, residual_cases
+from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 from reference.autograd import pair, traced
 
 
@@ -44,12 +45,22 @@ RESIDUAL = PartSpec(
     seed=505,
     layers=(
         Layer(
-            forward="residual_block_forward", backward="residual_block_backward", arrays=("x", "w1", "b1", "w2", "b2", "ws", "bs"), cases=residual_cases,
+            forward="residual_block_forward",
+            backward="residual_block_backward",
+            arrays=("x", "w1", "b1", "w2", "b2", "ws", "bs"),
+            cases=residual_cases,
             points=Points(forward=4, backward=6, hidden_forward=2, hidden_backward=2, gradcheck=2, contract=1, timing_forward=1.5, timing_backward=1.5),
-            tol=Tolerance(rtol=1e-6, atol=1e-8), sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=20.0),
+            tol=Tolerance(rtol=1e-6, atol=1e-8),
+            sample=_sample,
+            timing=Timing(benchmark=_benchmark, max_ratio=20.0),
         ),
     ),
     diagnoses=(
-        Diagnosis(function="residual_block_backward", hint="your dx leaves out the shortcut's gradient: out = relu(f + shortcut) sends dout through the skip connection to x as well", variant=_without_skip_grad(0), output=0),
+        Diagnosis(
+            function="residual_block_backward",
+            hint="your dx leaves out the shortcut's gradient: out = relu(f + shortcut) sends dout through the skip connection to x as well",
+            variant=_without_skip_grad(0),
+            output=0,
+        ),
     ),
 )

@@ -1,4 +1,5 @@
 """A vanilla RNN: one step, and a whole sequence with backpropagation through time."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +8,8 @@ import numpy as np
 
 import reference.rnn
 from grader.compare import Tolerance
+from grader.parts.strategies import rnn_cases, rnn_state, rnn_step_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
-from grader.parts.strategies import rnn_state, rnn_cases, rnn_step_cases
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
 
@@ -73,19 +74,52 @@ RNN = PartSpec(
     seed=404,
     layers=(
         Layer(
-            forward="rnn_step_forward", backward="rnn_step_backward", arrays=("x", "prev_h", "Wx", "Wh", "b"), cases=rnn_step_cases,
+            forward="rnn_step_forward",
+            backward="rnn_step_backward",
+            arrays=("x", "prev_h", "Wx", "Wh", "b"),
+            cases=rnn_step_cases,
             points=Points(forward=2, backward=3, hidden_forward=1, hidden_backward=1, gradcheck=1, contract=0.5),
-            tol=TOL, sample=_step_sample,
+            tol=TOL,
+            sample=_step_sample,
         ),
         Layer(
-            forward="rnn_forward", backward="rnn_backward", arrays=("x", "h0", "Wx", "Wh", "b"), cases=rnn_cases,
+            forward="rnn_forward",
+            backward="rnn_backward",
+            arrays=("x", "h0", "Wx", "Wh", "b"),
+            cases=rnn_cases,
             points=Points(forward=3, backward=5, hidden_forward=1, hidden_backward=2, gradcheck=1.5, contract=0.5, timing_forward=1.5, timing_backward=2),
-            tol=TOL, sample=_sample, timing=Timing(benchmark=_benchmark, max_ratio=20.0),
+            tol=TOL,
+            sample=_sample,
+            timing=Timing(benchmark=_benchmark, max_ratio=20.0),
         ),
     ),
     diagnoses=(
-        *(Diagnosis(function="rnn_step_backward", hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2", variant=_one_minus_h(i, True), output=i) for i in range(5)),
-        *(Diagnosis(function="rnn_backward", hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2", variant=_one_minus_h(i, False), output=i) for i in range(5)),
-        *(Diagnosis(function="rnn_backward", hint="your gradient ignores what flows back through time: the gradient of h[:, t] gets dh[:, t] plus the gradient that step t+1 sends to its prev_h", variant=_no_carry(i), output=i) for i in (0, 2, 3, 4)),
+        *(
+            Diagnosis(
+                function="rnn_step_backward",
+                hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2",
+                variant=_one_minus_h(i, True),
+                output=i,
+            )
+            for i in range(5)
+        ),
+        *(
+            Diagnosis(
+                function="rnn_backward",
+                hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2",
+                variant=_one_minus_h(i, False),
+                output=i,
+            )
+            for i in range(5)
+        ),
+        *(
+            Diagnosis(
+                function="rnn_backward",
+                hint="your gradient ignores what flows back through time: the gradient of h[:, t] gets dh[:, t] plus the gradient that step t+1 sends to its prev_h",
+                variant=_no_carry(i),
+                output=i,
+            )
+            for i in (0, 2, 3, 4)
+        ),
     ),
 )

@@ -5,6 +5,7 @@ strides and paddings); the values come from a numpy Generator seeded by a drawn 
 shrinks to 0). "public" draws small cases, "hidden" up to realistic sizes, "grad" tiny ones for
 finite differences.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -125,8 +126,17 @@ def residual_cases(draw: st.DrawFn, scale: Scale) -> Case:
 
 
 def residual_case(
-    rng: np.random.Generator, n: int, c: int, f: int, h: int, w: int,
-    k1: tuple[int, int], k2: tuple[int, int], stride: Any, projection: bool, seed: int = 0,
+    rng: np.random.Generator,
+    n: int,
+    c: int,
+    f: int,
+    h: int,
+    w: int,
+    k1: tuple[int, int],
+    k2: tuple[int, int],
+    stride: Any,
+    projection: bool,
+    seed: int = 0,
 ) -> Case:
     def he(*shape: int) -> np.ndarray:
         return rng.standard_normal(shape) * np.sqrt(2.0 / np.prod(shape[1:]))

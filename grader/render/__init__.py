@@ -1,4 +1,5 @@
 """Reports of a SubmissionResult, one module per format, plus the three helpers they share."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """A grades spreadsheet: one row per submission, one column per part, then total and max_total."""
+
 from __future__ import annotations
 
 import csv
@@ -9,6 +10,7 @@ from pathlib import Path
 from grader.render import format_points, part_names, write_text_atomic
 from grader.results import SubmissionResult
 from grader.text import csv_cell
+
 
 def grades_rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
     """Header then one row per submission; a part a submission lacks is an empty cell."""

@@ -5,12 +5,13 @@ Per part: the checks that passed, then each public check that did not, with its 
 name and outcome only, never their message or inputs. What the student's code printed is left
 out on purpose: code can print the hidden inputs it was called with.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from grader.render import format_points
 from grader.redact import redact
+from grader.render import format_points
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.text import markdown_fenced as fenced
 from grader.text import markdown_inline as inline

@@ -5,14 +5,15 @@ Schema (https://gradescope-autograders.readthedocs.io/en/latest/specs/): top lev
 each test `name`, `number`, `score`, `max_score`, `status`, `output`, `tags`, `visibility`.
 The top level has no `max_score`: Gradescope takes it from the assignment's settings.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
 
-from grader.render import format_points, write_text_atomic
 from grader.redact import redact
+from grader.render import format_points, write_text_atomic
 from grader.results import CheckResult, SubmissionResult, Visibility
 
 # By default hidden checks appear once the instructor publishes grades, never while the
@@ -48,11 +49,7 @@ def to_gradescope(result: SubmissionResult, hidden_visibility: str = HIDDEN_VISI
     """The results.json payload; test `number` is "part.check", both 1-based."""
     result = redact(result, "student")
     visibility: dict[Visibility, str] = {"public": "visible", "hidden": hidden_visibility}
-    tests = [
-        _test(check, f"{i}.{j}", visibility)
-        for i, part in enumerate(result.parts, start=1)
-        for j, check in enumerate(part.checks, start=1)
-    ]
+    tests = [_test(check, f"{i}.{j}", visibility) for i, part in enumerate(result.parts, start=1) for j, check in enumerate(part.checks, start=1)]
     return {
         "score": float(result.score),
         "execution_time": round(float(result.seconds), 3),

@@ -1,14 +1,16 @@
 """JUnit XML for CI: a <testsuite> per submission x part, a <testcase> per check."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.render import write_text_atomic
 from grader.redact import redact
+from grader.render import write_text_atomic
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.text import xml_text
+
 
 def _seconds(x: float) -> str:
     return f"{x:.3f}"

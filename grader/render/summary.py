@@ -2,15 +2,17 @@
 
 Hidden checks show their name and status only: no points, feedback or counterexample.
 """
+
 from __future__ import annotations
 
-from grader.render import format_points
 from grader.redact import redact
+from grader.render import format_points
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.text import markdown_fenced as _fenced
 from grader.text import markdown_inline as _inline
 
 _EMOJI = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
+
 
 def _label(check: CheckResult) -> str:
     return check.name
@@ -34,11 +36,7 @@ def _part(part: PartResult) -> list[str]:
         lines += [f"**{_inline(part.part)} did not import:**", "", _fenced(part.error), ""]
     lines += ["| Check | Status | Points | Feedback |", "|---|:---:|---:|---|"]
     lines += [_row(c) for c in part.checks]
-    examples = [
-        (c, ce)
-        for c in part.checks
-        if c.visibility == "public" and c.outcome != "passed" and (ce := c.counterexample)
-    ]
+    examples = [(c, ce) for c in part.checks if c.visibility == "public" and c.outcome != "passed" and (ce := c.counterexample)]
     if examples:
         lines += ["", "Counterexamples:", ""]
         lines += [f"- {_inline(_label(c))}: {_inline(ce.summary)}" for c, ce in examples]

@@ -4,6 +4,7 @@ Student-originated text (messages, import errors, stdout-derived warnings) reach
 only inside rich.text.Text, which is never parsed for markup, so "[red]" or "[/]" in a student's
 exception prints as typed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -13,8 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from grader.render import format_points, part_names
 from grader.redact import Audience, redact
+from grader.render import format_points, part_names
 from grader.results import CheckResult, PartResult, SubmissionResult
 
 _STATUS = {
@@ -78,9 +79,7 @@ def _detail_panel(check: CheckResult) -> Panel:
     )
 
 
-def render_submission(
-    result: SubmissionResult, console: Console, *, details: bool = True, audience: Audience = "student"
-) -> None:
+def render_submission(result: SubmissionResult, console: Console, *, details: bool = True, audience: Audience = "student") -> None:
     """Per-part tables, then (details) a panel per failed/errored public check, then the total."""
     result = redact(result, audience)
     console.print(Text(f"Submission: {result.submission}", style="bold"))

@@ -5,6 +5,7 @@ student can act on: `StudentError` (their function raised), `WorkerTimeout` (a c
 wall-clock limit; the whole process group is killed) and `WorkerDied` (the process exited or was
 killed mid-call). After a timeout or a death the next call starts a fresh worker.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,10 +74,7 @@ def _death_message(returncode: int | None) -> str:
         sig = signal.Signals(-returncode).name
         hint = " (out of memory or killed)" if sig == "SIGKILL" else ""
         return f"the worker running your code was killed by {sig}{hint}"
-    return (
-        f"the worker running your code exited with status {returncode} in the middle of a call "
-        "(does your code call os._exit, sys.exit or exit?)"
-    )
+    return f"the worker running your code exited with status {returncode} in the middle of a call (does your code call os._exit, sys.exit or exit?)"
 
 
 class Worker:
@@ -203,9 +201,7 @@ class Worker:
             reply, bufs = wire.receive(self._rfd, deadline, max_bytes=self.limits.reply_bytes)
         except wire.Deadline:
             self._lose()
-            raise WorkerTimeout(
-                f"the call did not finish within {timeout or self.limits.call_seconds:g} s and was stopped"
-            ) from None
+            raise WorkerTimeout(f"the call did not finish within {timeout or self.limits.call_seconds:g} s and was stopped") from None
         except (wire.PeerClosed, OSError):
             code = self.proc.wait(timeout=5) if self.proc else None
             self._lose()

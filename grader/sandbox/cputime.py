@@ -16,6 +16,7 @@ worker and its children.
 Where none of this exists (a laptop without /proc, say), `available()` is False and the timing
 check falls back to wall time.
 """
+
 from __future__ import annotations
 
 import os

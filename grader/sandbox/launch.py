@@ -18,6 +18,7 @@ Killing a worker kills its process group; under bubblewrap that ends the pid nam
 every process the student started. `sweep` then kills anything left that carries the worker's
 token in its environment (the fallback's daemons) or runs as the slot's uid.
 """
+
 from __future__ import annotations
 
 import functools
@@ -73,8 +74,7 @@ class Launcher:
     def fs_rules(self, root: Path) -> dict[str, list[str]] | None:
         """What the worker may still open once Landlock is on: read the runtime and the
         submission, write its private folder."""
-        read = ["/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/localtime",
-                *map(str, runtime_paths()), str(root)]
+        read = ["/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/localtime", *map(str, runtime_paths()), str(root)]
         return {"read": read, "write": [str(self.private_dir()), "/dev/null"]}
 
     def env(self) -> dict[str, str]:
@@ -137,8 +137,7 @@ class Launcher:
 
 def drop_privileges(uid: int) -> list[str]:
     """setpriv's prefix: that uid and gid, no groups, no capabilities, no_new_privs."""
-    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-            "--bounding-set=-all", "--no-new-privs", "--"]
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -198,8 +197,7 @@ class BwrapLauncher(Launcher):
             args.append("--unshare-user")
         # A small private /tmp the worker's uid can write (tempfile works), capped so a loop of
         # writes cannot fill the machine's memory.
-        args += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
-                 "--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
+        args += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
         args += system_binds()
         made: set[str] = set()
         for path in runtime_paths():
@@ -238,8 +236,7 @@ def runtime_paths() -> tuple[Path, ...]:
     """The Python installation and numpy's site-packages, outside /usr (pyenv, venvs, ~/.local)."""
     import numpy
 
-    candidates = {Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable)).parent.parent,
-                  Path(numpy.__file__).resolve().parent.parent}
+    candidates = {Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable)).parent.parent, Path(numpy.__file__).resolve().parent.parent}
     keep = sorted(p for p in candidates if not str(p).startswith("/usr/") and p != Path("/usr"))
     # Drop paths inside another kept path: one bind covers them.
     return tuple(p for p in keep if not any(q != p and q in p.parents for q in keep))

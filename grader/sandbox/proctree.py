@@ -5,6 +5,7 @@ A grading child runs the engine, whose student worker starts in a session of its
 endless loop. Linux's /proc gives the parent of every process; the tree is frozen with SIGSTOP
 before it is read, so nothing in it can start another process between the reading and the kill.
 """
+
 from __future__ import annotations
 
 import os

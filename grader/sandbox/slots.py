@@ -4,6 +4,7 @@ A slot is held with an exclusive flock on a file, so parallel grading processes 
 one, whose locks the kernel drops) never share a uid; RLIMIT_NPROC, which the kernel counts per
 uid, thereby limits each slot alone, and nothing of one slot can signal another's processes.
 """
+
 from __future__ import annotations
 
 import fcntl

@@ -5,6 +5,7 @@ top level. Only Python files are copied (no links, bounded sizes), into a fresh
 `<stage>/assignments/` with an empty `__init__.py` of the grader's own, so a broken package
 `__init__` cannot sink every part and the original files are never touched.
 """
+
 from __future__ import annotations
 
 import shutil

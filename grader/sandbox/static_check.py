@@ -4,6 +4,7 @@ This catches `import torch`, `from scipy import signal`, `__import__("torch")` a
 `importlib.import_module("jax")` written plainly; the worker's import hook catches the rest
 (`__import__("to" + "rch")`), since no static check can.
 """
+
 from __future__ import annotations
 
 import ast

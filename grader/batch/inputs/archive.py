@@ -6,6 +6,7 @@ inflates beyond the size its header states is caught. An archive that cannot be 
 byte in a compressed stream, an encrypted member, an unknown compression) is a problem
 submission: graded 0 with why, never an exception that stops a batch.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,7 +40,7 @@ def _safe_member(name: str) -> str | None:
 
 
 def _special(info: zipfile.ZipInfo) -> str:
-    """"a symbolic link", "not a regular file" (FIFO, device, socket) or "" for a plain file."""
+    """ "a symbolic link", "not a regular file" (FIFO, device, socket) or "" for a plain file."""
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
         return "a symbolic link"

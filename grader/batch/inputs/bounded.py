@@ -9,6 +9,7 @@ that fails in any way becomes a problem submission for that input, graded 0 with
 private repository lives in a folder the parent makes and removes, so a killed child leaves
 nothing behind.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,14 +38,23 @@ MAX_REPLY = 64 << 20  # 8 MiB of files, base64'd, and their notes
 
 
 def to_json(s: Submission) -> dict[str, Any]:
-    return {"name": s.name, "source": s.source, "kind": s.kind, "content_hash": s.content_hash, "revision": s.revision,
-            "problem": s.problem, "notes": list(s.notes), "files": {p: base64.b64encode(d).decode() for p, d in s.files.items()}}
+    return {
+        "name": s.name,
+        "source": s.source,
+        "kind": s.kind,
+        "content_hash": s.content_hash,
+        "revision": s.revision,
+        "problem": s.problem,
+        "notes": list(s.notes),
+        "files": {p: base64.b64encode(d).decode() for p, d in s.files.items()},
+    }
 
 
 def from_json(d: dict[str, Any]) -> Submission:
     files = {str(p): base64.b64decode(data) for p, data in d["files"].items()}
-    return Submission(str(d["name"]), str(d["source"]), d["kind"], files, str(d["content_hash"]), str(d["revision"]),
-                      str(d["problem"]), tuple(str(n) for n in d["notes"]))
+    return Submission(
+        str(d["name"]), str(d["source"]), d["kind"], files, str(d["content_hash"]), str(d["revision"]), str(d["problem"]), tuple(str(n) for n in d["notes"])
+    )
 
 
 def _child_main() -> None:
@@ -71,12 +81,22 @@ def read_bounded_input(path: Path, deadline: str | None, seconds: float = READ_S
     path = Path(path)
     kind = input_kind(path)
     work = Path(tempfile.mkdtemp(prefix="gradelab-read-", dir=work_dir))
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LC_ALL": "C.UTF-8",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     request = json.dumps({"path": str(path.absolute()), "deadline": deadline, "work": str(work), "kind": kind})
     try:
-        proc = subprocess.Popen([sys.executable, "-S", "-m", "grader.batch.inputs.bounded"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, cwd=str(ROOT), env=env, process_group=0)
+        proc = subprocess.Popen(
+            [sys.executable, "-S", "-m", "grader.batch.inputs.bounded"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=str(ROOT),
+            env=env,
+            process_group=0,
+        )
         try:
             out, err = proc.communicate(request.encode(), timeout=seconds)
         except subprocess.TimeoutExpired:
@@ -102,8 +122,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.communicate()
 
 
-def read_inputs(paths: Sequence[Path], deadline: str | None, seconds: float, jobs: int,
-                work_dir: Path | None = None) -> tuple[list[Submission], list[str]]:
+def read_inputs(paths: Sequence[Path], deadline: str | None, seconds: float, jobs: int, work_dir: Path | None = None) -> tuple[list[Submission], list[str]]:
     """(submissions in input order, warnings for inputs that are not submissions)."""
 
     def one(path: Path) -> Submission | str:

@@ -10,6 +10,7 @@ to the staging depth, under bounds on entries and bytes: a tree that expands to 
 what its first few levels cost. The working tree is never looked at: uncommitted edits are not
 graded. Reading runs in a bounded child process (`grader.batch.inputs.bounded`), never in the batch.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -21,8 +22,8 @@ from pathlib import Path
 
 from grader.batch.inputs.gitlayout import LayoutError, check_layout, resolve_head
 from grader.batch.inputs.gitobjects import ObjectError, ObjectStore
-from grader.text import file_name
 from grader.batch.inputs.submission import MAX_DEPTH, MAX_ENTRIES, MAX_FILE_BYTES, Submission, content_hash, graded_paths, problem_submission, read_bounded
+from grader.text import file_name
 
 MAX_COMMITS = 10_000  # commits walked looking for the one before the deadline
 MAX_COMMIT_BYTES = 1 << 20
@@ -102,8 +103,7 @@ def parse_tree(oid: str, data: bytes) -> list[tuple[str, str, str]]:
         space, nul = data.find(b" ", i), data.find(b"\0", i)
         if space < 0 or nul < space or nul + 1 + width > len(data):
             raise GitError(f"tree {oid[:12]} is malformed")
-        entries.append((data[i:space].decode("ascii", "replace"), data[space + 1 : nul].decode("utf-8", "replace"),
-                        data[nul + 1 : nul + 1 + width].hex()))
+        entries.append((data[i:space].decode("ascii", "replace"), data[space + 1 : nul].decode("utf-8", "replace"), data[nul + 1 : nul + 1 + width].hex()))
         i = nul + 1 + width
     return entries
 
@@ -206,7 +206,7 @@ def parse_deadline(text: str) -> str:
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not a date and time such as \"2026-12-01 23:59\"") from None
+        raise ValueError(f'{text!r} is not a date and time such as "2026-12-01 23:59"') from None
     if when.tzinfo is None:
         when = when.astimezone()  # a naive time is the grader's local time
     return when.isoformat()

@@ -8,6 +8,7 @@ could lead elsewhere, and `resolve_head` follows HEAD through loose refs and `pa
 every file opened without following links and read under a size bound. git is used only to read
 objects (`grader.batch.inputs.gitobjects`), never pointed at the student's config.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,12 +60,13 @@ def check_layout(repo: Path) -> Path:
     if stat.S_ISLNK(info.st_mode):
         raise LayoutError(".git is a symbolic link; a submission's repository must be its own .git folder")
     if stat.S_ISREG(info.st_mode):
-        raise LayoutError(".git is a file (a pointer to a repository elsewhere, as a worktree or submodule has); "
-                          "submit the repository itself")
+        raise LayoutError(".git is a file (a pointer to a repository elsewhere, as a worktree or submodule has); submit the repository itself")
     if not stat.S_ISDIR(info.st_mode):
         raise LayoutError(".git is not a folder")
-    for name, why in (("commondir", "shares another repository's objects and refs (a linked worktree)"),
-                      ("objects/info/alternates", "borrows objects from another repository (alternates)")):
+    for name, why in (
+        ("commondir", "shares another repository's objects and refs (a linked worktree)"),
+        ("objects/info/alternates", "borrows objects from another repository (alternates)"),
+    ):
         if os.path.lexists(dotgit / name):
             raise LayoutError(f".git/{name} {why}; submit a standalone clone")
     root = os.path.realpath(repo)

@@ -7,6 +7,7 @@ filters, textconv, pager, hooks or attributes. The environment is emptied of eve
 reads configuration from (system, global, $HOME, XDG, GIT_CONFIG_*), replace refs are off, and
 every object is read only after its size is known to be within the caller's bound.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,11 @@ class ObjectStore:
         git_dir = private_repo(private, sha256)
         self._proc = subprocess.Popen(
             ["git", "--no-replace-objects", "cat-file", "--batch-command"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=git_dir, env=clean_env(git_dir, Path(objects)),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=git_dir,
+            env=clean_env(git_dir, Path(objects)),
         )
 
     def __enter__(self) -> ObjectStore:

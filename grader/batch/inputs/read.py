@@ -1,4 +1,5 @@
 """Reading any input form into a `Submission`: what a path is, and the reader for it."""
+
 from __future__ import annotations
 
 import os

@@ -9,18 +9,17 @@ Zip archives are read by `grader.batch.inputs.archive`, git repositories by `gra
 reads each input in a bounded child process (`grader.batch.inputs.bounded`). Every string that came from a
 submission (names, notes, problems) is cleaned once, as a `Submission` is made.
 """
+
 from __future__ import annotations
 
 import errno
 import hashlib
 import os
-import re
 import stat
-import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Literal
+from typing import Literal
 
 from grader.text import clean_line, clean_output, file_name
 

@@ -1,13 +1,14 @@
 """The API contract: plain ndarrays of the documented shape, a float dtype, finite values, and
 inputs left unmodified (the caller's arrays are not the function's scratch space)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
 from grader.compare import is_integral
+from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
 from grader.engine.context import Ctx, Verdict
 from grader.spec import Case, Layer
 

@@ -1,10 +1,12 @@
 """Forward and backward against the reference, on hypothesis-drawn cases and on fixed examples."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
 from grader.compare import compare, compare_exact
+from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
 from grader.engine.context import CaseFailure, Ctx, Verdict
 from grader.engine.diagnose import likely_mistakes
 from grader.engine.search import Fatal, search
@@ -113,4 +115,3 @@ def example_check(ctx: Ctx, example: Example) -> Verdict:
     if failure is None:
         return Verdict("passed", f"passed: {example.note}")
     return failure_verdict(ctx, layer, example.case, failure, note=f"this example: {example.note}")
-

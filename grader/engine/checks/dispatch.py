@@ -1,4 +1,5 @@
 """Running a planned check: the check function for its kind."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -6,6 +6,7 @@ same probes run through the reference: an index where the reference's own finite
 disagrees with autograd sits on a kink (relu at 0, a max-pool near-tie) and is skipped, so a
 correct solution is never failed by a kink.
 """
+
 from __future__ import annotations
 
 import numpy as np

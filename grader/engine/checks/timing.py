@@ -19,6 +19,7 @@ reference's: nothing sent to the worker tells which part of the result is checke
 cannot skip the work. A call far slower than the limit is stopped: a hopelessly slow solution
 loses these points at once instead of holding up the batch.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -34,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.engine.calls import CallFailure, make_dout, normalize_grads, reference_backward, reference_forward
 from grader.compare import compare, compare_exact
+from grader.engine.calls import CallFailure, make_dout, normalize_grads, reference_backward, reference_forward
 from grader.engine.context import Ctx, Verdict
 from grader.sandbox.client import StudentError, WorkerDied, WorkerTimeout
 from grader.sandbox.launch import STEADY_HEAP
@@ -131,8 +132,7 @@ def _timing(ctx: Ctx, layer: Layer, backward: bool, func: str) -> Verdict:
         return Verdict("failed", f"no ratio (limit {limit:g}x): {func} failed on the benchmark input {like}: {exc}")
     passed = ratio <= limit * BAND
     lines = [
-        f"{ratio:.1f}x (limit {limit:g}x): {'' if passed else 'too slow: '}{func} took {min(student) * 1e3:.2f} ms, "
-        f"the reference {min(ref) * 1e3:.2f} ms",
+        f"{ratio:.1f}x (limit {limit:g}x): {'' if passed else 'too slow: '}{func} took {min(student) * 1e3:.2f} ms, the reference {min(ref) * 1e3:.2f} ms",
         f"{what}, the fastest of {len(student)} runs each, taken in turns on fresh inputs like {like}",
     ]
     if ratio > limit and passed:

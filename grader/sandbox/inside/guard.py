@@ -6,6 +6,7 @@ worker cannot fork or exec, open network sockets, trace or signal other processe
 allowed (clone with CLONE_THREAD), as do AF_UNIX sockets and signals to the worker itself.
 Loaded by path, so it must stand alone (standard library only).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -34,9 +35,23 @@ class _Blocker:
 
 # x86-64 syscall numbers and BPF/seccomp constants (linux/filter.h, linux/seccomp.h).
 AUDIT_ARCH_X86_64 = 0xC000003E
-NR = {"socket": 41, "socketpair": 53, "clone": 56, "fork": 57, "vfork": 58, "execve": 59, "kill": 62,
-      "ptrace": 101, "tkill": 200, "tgkill": 234, "execveat": 322, "clone3": 435, "process_vm_writev": 311,
-      "process_vm_readv": 310, "pidfd_send_signal": 424}
+NR = {
+    "socket": 41,
+    "socketpair": 53,
+    "clone": 56,
+    "fork": 57,
+    "vfork": 58,
+    "execve": 59,
+    "kill": 62,
+    "ptrace": 101,
+    "tkill": 200,
+    "tgkill": 234,
+    "execveat": 322,
+    "clone3": 435,
+    "process_vm_writev": 311,
+    "process_vm_readv": 310,
+    "pidfd_send_signal": 424,
+}
 CLONE_THREAD = 0x00010000
 AF_UNIX = 1
 LD_W_ABS, JEQ, JSET, RET = 0x20, 0x15, 0x45, 0x06
@@ -52,8 +67,12 @@ def _filter(own_pid: int) -> list[tuple[int, int, int, int]]:
     """A BPF program: (code, jt, jf, k) tuples; offsets 0 = nr, 4 = arch, 16 + 8i = arg i (low word)."""
     deny = ERRNO | EPERM
     prog = [
-        (LD_W_ABS, 0, 0, 4), (JEQ, 1, 0, AUDIT_ARCH_X86_64), (RET, 0, 0, KILL_PROCESS),
-        (LD_W_ABS, 0, 0, 0), (JGE, 0, 1, 0x40000000), (RET, 0, 0, KILL_PROCESS),  # no x32 ABI detours
+        (LD_W_ABS, 0, 0, 4),
+        (JEQ, 1, 0, AUDIT_ARCH_X86_64),
+        (RET, 0, 0, KILL_PROCESS),
+        (LD_W_ABS, 0, 0, 0),
+        (JGE, 0, 1, 0x40000000),
+        (RET, 0, 0, KILL_PROCESS),  # no x32 ABI detours
     ]
     for name in ("fork", "vfork", "execve", "execveat", "ptrace", "process_vm_writev", "process_vm_readv", "pidfd_send_signal"):
         prog += [(JEQ, 0, 1, NR[name]), (RET, 0, 0, deny)]

@@ -10,13 +10,15 @@ imports this folder (`grader/sandbox/inside/`, the only part of the grader bound
 sandbox) as the package `_gradelab_inside`, so everything here imports only the standard
 library, numpy and its neighbours in this folder.
 """
+
 from __future__ import annotations
 
 import importlib
 import os
 import sys
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -100,8 +102,15 @@ class Server:
                 self.reply({"ok": False, "error": format_error(exc, self.root)})
 
     def op_ping(self, header: dict, bufs: list[bytes]) -> None:
-        self.reply({"ok": True, "pid": os.getpid(), "uid": os.getuid(), "seccomp": bool(self.guard_state.get("seccomp")),
-                    "landlock": bool(self.guard_state.get("landlock"))})
+        self.reply(
+            {
+                "ok": True,
+                "pid": os.getpid(),
+                "uid": os.getuid(),
+                "seccomp": bool(self.guard_state.get("seccomp")),
+                "landlock": bool(self.guard_state.get("landlock")),
+            }
+        )
 
     def op_import(self, header: dict, bufs: list[bytes]) -> None:
         self.load(header["module"])

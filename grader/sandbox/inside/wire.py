@@ -13,12 +13,13 @@ This module is imported by the worker before any student code runs, and by the p
 trusts nothing in what comes back: `decode` checks each array's dtype against an allow-list,
 its shape, its byte count and a byte cap before `np.frombuffer` rebuilds it.
 """
+
 from __future__ import annotations
 
 import json
 import math
-import re
 import os
+import re
 import select
 import struct
 import time
@@ -152,9 +153,7 @@ def _checked_nbytes(desc: Any) -> int:
     dtype, shape, nbytes = desc.get("dtype"), desc.get("shape"), desc.get("nbytes")
     if dtype not in ALLOWED_DTYPES:
         raise ProtocolError(f"dtype {dtype!r} is not allowed")
-    if not isinstance(shape, list) or len(shape) > 8 or not all(
-        type(s) is int and 0 <= s < 1 << 40 for s in shape
-    ):
+    if not isinstance(shape, list) or len(shape) > 8 or not all(type(s) is int and 0 <= s < 1 << 40 for s in shape):
         raise ProtocolError(f"bad shape {shape!r}")
     expected = math.prod(shape) * np.dtype(dtype).itemsize  # Python ints: no int64 wrap-around
     if type(nbytes) is not int or nbytes != expected:
