@@ -9,14 +9,14 @@ such text enters a result, a note or a gradebook row goes through it.
 Each output format then has its own rule, here and nowhere else: `markdown_inline` and
 `markdown_fenced` (feedback.md, job summaries), `xml_text` (JUnit), `csv_cell` (spreadsheets),
 `storable` (SQLite), `file_name` (a gradebook name that is also a folder) and `type_name` (a type
-name the worker reports; the rule lives in the sandbox's `wire`, which must stand alone).
+name the worker reports). The sandbox side cannot import this module (it stands alone), and an
+input reader runs without numpy: `wire.safe_name` applies `type_name`'s rule there, and
+`tests/test_text.py` holds the two to the same output.
 """
 
 from __future__ import annotations
 
 import re
-
-from grader.sandbox.inside.wire import safe_name as type_name
 
 __all__ = ["clean_output", "clean_line", "markdown_inline", "markdown_fenced", "xml_text", "csv_cell", "storable", "file_name", "type_name"]
 
@@ -89,3 +89,8 @@ def file_name(name: str) -> str:
     """A gradebook name that is also a folder name: no separators, no dot-files, 100 chars at most."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".") or "submission"
     return cleaned[:100]
+
+
+def type_name(name: object, limit: int = 60) -> str:
+    """A type name from the worker, reduced to harmless characters (it is student-controlled)."""
+    return re.sub(r"[^A-Za-z0-9_. \[\]<>,()-]", "?", str(name))[:limit]

@@ -26,10 +26,6 @@ def use(choice: DeviceChoice = "auto") -> str:
     return describe()
 
 
-def current() -> torch.device:
-    return _device
-
-
 def describe() -> str:
     if _device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(_device)})"
@@ -48,11 +44,6 @@ def numpy(t: torch.Tensor) -> np.ndarray: ...
 def numpy(t: None) -> None: ...
 def numpy(t: torch.Tensor | None) -> np.ndarray | None:
     return None if t is None else t.detach().to("cpu").numpy().copy()
-
-
-def synchronize() -> None:
-    if _device.type == "cuda":
-        torch.cuda.synchronize()
 
 
 @contextmanager

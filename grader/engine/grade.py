@@ -55,7 +55,8 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
         warnings += staged.notes  # files left out of grading, and why (check shows them)
         with Worker(staged.root, options.limits, launcher) as worker:
             try:
-                worker.hello()
+                if options.limits.seccomp and not worker.hello().get("seccomp"):
+                    warnings.append(NO_SECCOMP)
             except (WorkerDied, WorkerTimeout, StudentError) as exc:
                 warnings.append(f"the sandboxed worker did not start: {exc}")
             public = {p.name: grade_part(worker, staged, p, options, _only(plans[p.name], "public")) for p in parts}
@@ -131,6 +132,11 @@ def grade_part(worker: Worker, staged: Staged, part: PartSpec, options: GradeOpt
     return PartResult(part.name, tuple(done.values()))
 
 
+# Said in every result, not only in a log: the filter exists for x86-64 Linux only (guard.py).
+NO_SECCOMP = (
+    "graded WITHOUT the seccomp filter: it is installed on x86-64 Linux only, so student code here could fork, "
+    "exec, open network sockets and signal other processes, within the sandbox's other limits"
+)
 FORBIDDEN_NOTE = "uses a forbidden import (a submission may use numpy and the standard library only)"
 
 

@@ -14,12 +14,8 @@ from grader.text import markdown_inline as _inline
 _EMOJI = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
 
 
-def _label(check: CheckResult) -> str:
-    return check.name
-
-
 def _row(check: CheckResult) -> str:
-    label = _label(check)
+    label = check.name
     status = _EMOJI[check.outcome]
     if check.visibility == "hidden":
         return f"| {_inline(label)} | {status} | — | — |"
@@ -39,7 +35,7 @@ def _part(part: PartResult) -> list[str]:
     examples = [(c, ce) for c in part.checks if c.visibility == "public" and c.outcome != "passed" and (ce := c.counterexample)]
     if examples:
         lines += ["", "Counterexamples:", ""]
-        lines += [f"- {_inline(_label(c))}: {_inline(ce.summary)}" for c, ce in examples]
+        lines += [f"- {_inline(c.name)}: {_inline(ce.summary)}" for c, ce in examples]
     return lines + [""]
 
 

@@ -33,10 +33,6 @@ def _points(score: float, max_score: float) -> str:
     return f"{format_points(score)}/{format_points(max_score)}"
 
 
-def _check_label(check: CheckResult) -> str:
-    return check.name
-
-
 def _part_table(part: PartResult, width: int) -> Table:
     table = Table(
         title=Text(part.part, style="bold"),
@@ -56,7 +52,7 @@ def _part_table(part: PartResult, width: int) -> Table:
     for c in part.checks:
         symbol, style = _STATUS[c.outcome]
         table.add_row(
-            Text(_check_label(c)),
+            Text(c.name),
             Text(c.visibility, style="dim" if c.visibility == "hidden" else ""),
             Text(symbol, style=style),
             Text(_points(c.score, c.max_score)),
@@ -73,7 +69,7 @@ def _detail_panel(check: CheckResult) -> Panel:
     _, style = _STATUS[check.outcome]
     return Panel(
         body,
-        title=Text(f"{check.part}: {_check_label(check)}", style=style),
+        title=Text(f"{check.part}: {check.name}", style=style),
         title_align="left",
         border_style=style,
     )

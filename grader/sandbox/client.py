@@ -26,7 +26,7 @@ from grader.options import Limits
 from grader.paths import INSIDE
 from grader.sandbox import cputime
 from grader.sandbox.inside import wire
-from grader.sandbox.launch import Launcher, process_launcher
+from grader.sandbox.launch import Launcher
 from grader.text import clean_output, type_name
 
 BOOTSTRAP = """
@@ -83,7 +83,7 @@ class Worker:
     def __init__(self, root: Path, limits: Limits = Limits(), launcher: Launcher | None = None):
         self.root = Path(root).resolve()
         self.limits = limits
-        self.launcher = launcher or process_launcher()
+        self.launcher = launcher or Launcher()
         self.proc: subprocess.Popen | None = None
         self.generation = 0
         self.restarts = 0

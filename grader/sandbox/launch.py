@@ -301,7 +301,3 @@ def choose_launcher(choice: str = "auto") -> Launcher:
     if choice == "bwrap":
         raise RuntimeError("--sandbox bwrap was asked for, but bubblewrap is missing or cannot start a sandbox here")
     return Launcher()
-
-
-def process_launcher() -> Launcher:
-    return Launcher()

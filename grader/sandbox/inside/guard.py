@@ -92,6 +92,8 @@ def _filter(own_pid: int) -> list[tuple[int, int, int, int]]:
 
 
 def install_seccomp() -> bool:
+    """False where the filter cannot be installed: off x86-64 Linux (the syscall numbers and the
+    audit arch above are x86-64's), or where prctl refuses; the engine then warns in the result."""
     if sys.platform != "linux" or platform.machine() != "x86_64":
         return False
     prog = _filter(os.getpid())
