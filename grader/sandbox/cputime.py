@@ -24,6 +24,7 @@ import signal
 import time
 from pathlib import Path
 
+from grader.sandbox import procfs
 from grader.sandbox.proctree import descendants
 
 _TICK_NS = 10**9 // (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
@@ -49,11 +50,7 @@ def tree(pid: int) -> list[int]:
 
 
 def _stat(pid: int) -> list[str] | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rfind(")") + 2 :].split()  # fields from 3 (state) on; comm may hold spaces
+    return procfs.stat_fields(pid)  # fields from 3 (state) on
 
 
 def cpu_ns(pids: list[int]) -> dict[int, int]:
@@ -78,16 +75,10 @@ def spent_ns(before: dict[int, int], after: dict[int, int]) -> int:
 def state(pid: int) -> str:
     """The one-letter state of every thread of `pid` ('T' stopped), as /proc/<pid>/task shows."""
     states = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return "X"
-    for tid in tasks:
-        try:
-            text = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
-        except OSError:
-            continue
-        states.append(text[text.rfind(")") + 2])
+    for tid in procfs.threads(pid):
+        fields = procfs.stat_fields(pid, f"task/{tid}/stat")
+        if fields:
+            states.append(fields[0][0])
     return "".join(sorted(set(states))) or "X"
 
 

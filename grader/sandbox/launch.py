@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.paths import INSIDE
+from grader.sandbox import procfs
 from grader.sandbox.slots import BASE_UID, SLOTS, Slot, acquire_slot
 
 SLOT_PROBE_UID = BASE_UID + SLOTS  # never a slot's uid: the probe owns nothing
@@ -155,19 +156,13 @@ def unprivileged_python_works() -> bool:
 def _processes() -> list[tuple[int, bytes, int]]:
     out = []
     me = os.getpid()
-    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
-        if not entry.isdigit() or int(entry) == me:
+    for pid in procfs.pids():
+        if pid == me:
             continue
-        try:
-            environ = Path(f"/proc/{entry}/environ").read_bytes()
-        except OSError:
-            environ = b""
-        try:
-            status = Path(f"/proc/{entry}/status").read_text()
-            uid = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Uid:")))
-        except (OSError, StopIteration, ValueError):
-            continue
-        out.append((int(entry), environ, uid))
+        environ = procfs.read(pid, "environ") or b""
+        uid = procfs.uid(pid)
+        if uid is not None:
+            out.append((pid, environ, uid))
     return out
 
 

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import os
 import signal
-from pathlib import Path
+
+from grader.sandbox import procfs
 
 
 def _parents() -> dict[int, int]:
     """pid -> parent pid of every process visible in /proc."""
     parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # it exited while we looked
-        # The command name (field 2) may hold spaces and parentheses: split after its last ")".
-        fields = stat[stat.rfind(")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
+    for pid in procfs.pids():
+        fields = procfs.stat_fields(pid)
+        if fields is not None:  # None: it exited while we looked
+            parents[pid] = int(fields[1])
     return parents
 
 
