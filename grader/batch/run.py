@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from grader.batch.backends import Backend
 from grader.batch.fingerprint import grader_version, spec_fingerprint
@@ -131,12 +132,7 @@ def grade(
             futures[backend.submit(Job(s.name, s.files, names, options, limit_seconds))] = s
         for future in backend.as_completed(futures):
             s = futures[future]
-            try:
-                outcome: Outcome = future.result()
-            except Exception as exc:  # a lost Dask worker, a cancelled task: the submission still gets a row
-                outcome = Outcome(
-                    s.name, None, f"the grading task failed ({type(exc).__name__}: {exc}); every check scores 0", grader_version=the_plan.grader_version
-                )
+            outcome = _outcome(future, s, the_plan.grader_version)
             if not outcome.cancelled:
                 record(entry_for(s, outcome, parts, options, the_plan.spec))
     except KeyboardInterrupt:
@@ -145,3 +141,10 @@ def grade(
     finally:
         backend.close()
     return Report(tuple(graded), tuple(s.name for s in the_plan.skipped), tuple(stopped), False)
+
+
+def _outcome(future: Any, s: Submission, grader_version: str) -> Outcome:
+    try:
+        return future.result()
+    except Exception as exc:  # a lost Dask worker, a cancelled task: the submission still gets a row
+        return Outcome(s.name, None, f"the grading task failed ({type(exc).__name__}: {exc}); every check scores 0", grader_version=grader_version)

@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -93,56 +95,84 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 )
 @device_option
 @timing_option
-def grade(
-    inputs: tuple[Path, ...],
-    out_dir: Path,
-    parts: str,
-    hidden_seed: int | None,
-    config_path: Path | None,
-    jobs: int | None,
-    limit: float,
-    deadline: str | None,
-    regrade: bool,
-    book_path: Path | None,
-    scheduler: str | None,
-    examples_scale: float,
-    sandbox: SandboxChoice,
-    device: Device,
-    timing: bool,
-) -> None:
+def grade(**params: Any) -> None:
     """Grade INPUTS (submission folders, .zip archives, git repositories) with the public and hidden checks."""
+    _grade(GradeRequest(**params))
+
+
+@dataclass(frozen=True, kw_only=True)
+class GradeRequest:
+    """What `grade` was asked, one field per command-line option."""
+
+    inputs: tuple[Path, ...]
+    out_dir: Path
+    parts: str
+    hidden_seed: int | None
+    config_path: Path | None
+    jobs: int | None
+    limit: float
+    deadline: str | None
+    regrade: bool
+    book_path: Path | None
+    scheduler: str | None
+    examples_scale: float
+    sandbox: SandboxChoice
+    device: Device
+    timing: bool
+
+
+def _grade(req: GradeRequest) -> None:
     console = Console(stderr=True)
     try:
-        chosen = select([p for p in parts.split(",") if p])
-        when = parse_deadline(deadline) if deadline else None
+        chosen = select([p for p in req.parts.split(",") if p])
+        when = parse_deadline(req.deadline) if req.deadline else None
     except (KeyError, ValueError) as exc:
         raise click.BadParameter(str(exc.args[0])) from None
-    hidden_seed = _hidden_seed(hidden_seed, config_path, console)
-    _warn_without_sandbox(sandbox, console)
+    hidden_seed = _hidden_seed(req.hidden_seed, req.config_path, console)
+    _warn_without_sandbox(req.sandbox, console)
     options = GradeOptions(
-        visibility=("public", "hidden"), hidden_seed=hidden_seed, device=device, timing=timing, examples_scale=examples_scale, sandbox=sandbox
+        visibility=("public", "hidden"),
+        hidden_seed=hidden_seed,
+        device=req.device,
+        timing=req.timing,
+        examples_scale=req.examples_scale,
+        sandbox=req.sandbox,
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    book_path = book_path or out_dir / FILENAME
+    req.out_dir.mkdir(parents=True, exist_ok=True)
+    book_path = req.book_path or req.out_dir / FILENAME
     try:
         with exclusive(book_path), Gradebook(book_path) as book:
-            with console.status("reading submissions…"):
-                submissions, skipped = read_inputs(inputs, when, READ_SECONDS, jobs or _cores())
-            for warning in skipped:
-                console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
-            the_plan = batch.plan(submissions, chosen, options, book, regrade, reserved_names(out_dir, book_path))
-            for refused in the_plan.refused:
-                console.print(f"[bold red]error:[/] {escape(refused)}", highlight=False)
-            report = _run(the_plan, chosen, options, book, lambda: _backend(jobs, scheduler), limit, out_dir, console)
-            entries = book.entries()
-            # Every file is rendered again from the gradebook: a stale results.json never survives.
-            fresh = {*report.graded, *report.stopped}
-            for entry in entries:
-                if entry.name not in fresh:
-                    _write_files(entry, out_dir, console)
-            write_batch_files(entries, out_dir)
+            the_plan, report, entries = _grade_into(book, book_path, req, chosen, when, options, console)
     except (GradebookError, BackendError) as exc:
         raise click.ClickException(str(exc)) from None
+    _summarize(the_plan, report, entries, book_path, req.out_dir, console)
+
+
+def _grade_into(
+    book: Gradebook, book_path: Path, req: GradeRequest, chosen: tuple[PartSpec, ...], when: str | None, options: GradeOptions, console: Console
+) -> tuple[batch.Plan, batch.Report, list[Entry]]:
+    """Read the inputs, grade what changed into the gradebook, and render every file again."""
+    out_dir = req.out_dir
+    with console.status("reading submissions…"):
+        submissions, skipped = read_inputs(req.inputs, when, READ_SECONDS, req.jobs or _cores())
+    for warning in skipped:
+        console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
+    the_plan = batch.plan(submissions, chosen, options, book, req.regrade, reserved_names(out_dir, book_path))
+    for refused in the_plan.refused:
+        console.print(f"[bold red]error:[/] {escape(refused)}", highlight=False)
+    report = _run(the_plan, chosen, options, book, lambda: _backend(req.jobs, req.scheduler), req.limit, out_dir, console)
+    entries = book.entries()
+    # Every file is rendered again from the gradebook: a stale results.json never survives.
+    fresh = {*report.graded, *report.stopped}
+    for entry in entries:
+        if entry.name not in fresh:
+            _write_files(entry, out_dir, console)
+    write_batch_files(entries, out_dir)
+    return the_plan, report, entries
+
+
+def _summarize(the_plan: batch.Plan, report: batch.Report, entries: list[Entry], book_path: Path, out_dir: Path, console: Console) -> None:
+    """The grade table of this run's submissions, their warnings, the counts; the exit status."""
     names = {s.name for s in (*the_plan.todo, *the_plan.skipped)}
     mine = [e for e in entries if e.name in names]
     render_batch([e.result for e in mine], Console())

@@ -39,6 +39,21 @@ class Found(Generic[T, F]):
     shrunk: bool
 
 
+def _settings(max_examples: int) -> settings:
+    """Quiet, no database or deadline, every health check off: the engine owns time and output."""
+    return settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        print_blob=False,
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    )
+
+
 def search(
     strategy: SearchStrategy[T],
     prop: Callable[[T], F | None],
@@ -68,17 +83,7 @@ def search(
             state["last"] = (case, failure)
             raise AssertionError("case failed")
 
-    run = settings(
-        max_examples=max_examples,
-        database=None,
-        deadline=None,
-        derandomize=False,
-        print_blob=False,
-        verbosity=Verbosity.quiet,
-        report_multiple_bugs=False,
-        suppress_health_check=list(HealthCheck),
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
-    )(seed(seed_value)(given(strategy)(test)))
+    run = _settings(max_examples)(seed(seed_value)(given(strategy)(test)))
     try:
         run()
     except _Stop:
