@@ -12,9 +12,23 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+# Which files are graded, for staging here and for the batch's input readers (grader.batch.inputs),
+# which apply the same rules before anything leaves the parent.
 MAX_FILE_BYTES = 1 << 20
 MAX_TOTAL_BYTES = 8 << 20
 MAX_FILES = 200
+MAX_DEPTH = 3  # path parts below the package folder
+
+
+def outside_package(rel: tuple[str, ...]) -> bool:
+    """Whether a .py path (its parts below the package folder) is never graded: too deep, cached,
+    or hidden."""
+    return len(rel) > MAX_DEPTH or "__pycache__" in rel or any(p.startswith(".") for p in rel)
+
+
+def over_limits(size: int, total: int, count: int) -> bool:
+    """Whether a file of `size` bytes no longer fits after `count` files of `total` bytes."""
+    return size > MAX_FILE_BYTES or total + size > MAX_TOTAL_BYTES or count >= MAX_FILES
 
 
 class SubmissionError(Exception):
@@ -47,11 +61,11 @@ def stage(src: Path, dest: Path, module_names: list[str]) -> Staged:
     total = files = 0
     for path in sorted(pkg.rglob("*.py")):
         rel = path.relative_to(pkg)
-        if path.is_symlink() or "__pycache__" in rel.parts or any(p.startswith(".") for p in rel.parts) or len(rel.parts) > 3:
+        if path.is_symlink() or outside_package(rel.parts):
             notes.append(f"left out {rel}: not part of the package")
             continue
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES or total + size > MAX_TOTAL_BYTES or files >= MAX_FILES:
+        if over_limits(size, total, files):
             notes.append(f"left out {rel}: too large")
             continue
         (target / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -21,13 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from grader.sandbox.staging import MAX_DEPTH, MAX_FILE_BYTES, MAX_TOTAL_BYTES, outside_package, over_limits
 from grader.text import clean_line, clean_output, file_name
 
-# The staging bounds of grader.sandbox.staging, applied here too, before anything leaves the parent.
-MAX_FILE_BYTES = 1 << 20
-MAX_TOTAL_BYTES = 8 << 20
-MAX_FILES = 200
-MAX_DEPTH = 3  # path parts below the package folder, as in staging
 # Beyond these an input is refused whole: no course submission has 20,000 entries.
 MAX_ENTRIES = 20_000
 MAX_ARCHIVE_BYTES = 256 << 20
@@ -99,7 +95,7 @@ def graded_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
         if clean_line(p) != p:
             notes.append(f"left out {p}: its name holds control characters")
             continue
-        if len(rel) > MAX_DEPTH or "__pycache__" in rel or any(x.startswith(".") for x in rel):
+        if outside_package(rel):
             notes.append(f"left out {p}: not part of the package")
             continue
         kept.append(p)
@@ -113,7 +109,7 @@ def read_bounded(paths: list[str], size: Callable[[str], int], read: Callable[[s
     total = 0
     for p in paths:
         n = size(p)
-        if n > MAX_FILE_BYTES or total + n > MAX_TOTAL_BYTES or len(files) >= MAX_FILES:
+        if over_limits(n, total, len(files)):
             notes.append(f"left out {p}: too large")
             continue
         data = read(p)
