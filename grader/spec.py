@@ -8,6 +8,7 @@ one spec and one reference; the engine does not change.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -20,6 +21,11 @@ from grader.compare import Tolerance
 from grader.results import Counterexample, Kind
 
 Scale = Literal["public", "hidden", "grad"]
+
+
+def arg_names(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """A function's parameter names, in order: a Case's names come from the reference's signature."""
+    return tuple(inspect.signature(fn).parameters)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import numpy as np
 
 import reference.conv
 from grader.compare import Tolerance
-from grader.parts.strategies import conv_cases
+from grader.parts.strategies import CONV_ARGS, conv_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
 # The lecture's worked example: an 8x8 binary image under a horizontal-edge filter.
@@ -31,15 +31,15 @@ SLIDE_OUTPUT = np.array(
 
 
 def slide_case(stride: int = 1, pad: int = 0) -> Case:
-    return Case(("x", "w", "b", "stride", "pad"), (SLIDE_INPUT[None, None], SLIDE_FILTER[None, None], np.zeros(1), stride, pad))
+    return Case(CONV_ARGS, (SLIDE_INPUT[None, None], SLIDE_FILTER[None, None], np.zeros(1), stride, pad))
 
 
 def _sample(rng: np.random.Generator) -> Case:
-    return Case(("x", "w", "b", "stride", "pad"), (rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4), (2, 1), 1))
+    return Case(CONV_ARGS, (rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4), (2, 1), 1))
 
 
 def _benchmark(rng: np.random.Generator) -> Case:
-    return Case(("x", "w", "b", "stride", "pad"), (rng.standard_normal((8, 16, 32, 32)), rng.standard_normal((32, 16, 3, 3)), rng.standard_normal(32), 1, 1))
+    return Case(CONV_ARGS, (rng.standard_normal((8, 16, 32, 32)), rng.standard_normal((32, 16, 3, 3)), rng.standard_normal(32), 1, 1))
 
 
 def _flipped(case: Case, dout: np.ndarray | None) -> np.ndarray:

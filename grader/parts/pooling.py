@@ -6,19 +6,19 @@ import numpy as np
 
 import reference.pooling
 from grader.compare import Tolerance
-from grader.parts.strategies import distinct_values, pool_cases
+from grader.parts.strategies import POOL_ARGS, distinct_values, pool_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
 TOL = Tolerance(rtol=1e-7, atol=1e-9)
 
 
 def _sample(rng: np.random.Generator) -> Case:
-    return Case(("x", "kernel_size", "stride"), (distinct_values(rng, (2, 3, 8, 7)), 3, 2))
+    return Case(POOL_ARGS, (distinct_values(rng, (2, 3, 8, 7)), 3, 2))
 
 
 def _benchmark(rng: np.random.Generator) -> Case:
     # Many channels on a small map, as deep in a network: vectorizing over channels pays here.
-    return Case(("x", "kernel_size", "stride"), (distinct_values(rng, (8, 64, 32, 32)), 2, None))
+    return Case(POOL_ARGS, (distinct_values(rng, (8, 64, 32, 32)), 2, None))
 
 
 # Ties on purpose: every 2x2 window (stride 1, so windows overlap) holds repeated maxima.
@@ -71,7 +71,7 @@ POOLING = PartSpec(
             key="ties",
             name="max_pool2d_backward ties",
             layer="max_pool2d_forward",
-            case=Case(("x", "kernel_size", "stride"), (TIES, 2, 1)),
+            case=Case(POOL_ARGS, (TIES, 2, 1)),
             points=2,
             note="tied maxima: each window's gradient goes to its first maximum in row-major order (as PyTorch does), and overlapping windows add up",
             target="backward",

@@ -8,22 +8,22 @@ import numpy as np
 
 import reference.rnn
 from grader.compare import Tolerance
-from grader.parts.strategies import rnn_cases, rnn_state, rnn_step_cases
+from grader.parts.strategies import RNN_ARGS, RNN_STEP_ARGS, rnn_cases, rnn_state, rnn_step_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
 
 
 def _step_sample(rng: np.random.Generator) -> Case:
-    return Case(("x", "prev_h", "Wx", "Wh", "b"), (rng.standard_normal((3, 4)), *rnn_state(rng, 3, 4, 5)))
+    return Case(RNN_STEP_ARGS, (rng.standard_normal((3, 4)), *rnn_state(rng, 3, 4, 5)))
 
 
 def _sample(rng: np.random.Generator) -> Case:
-    return Case(("x", "h0", "Wx", "Wh", "b"), (rng.standard_normal((3, 4, 5)), *rnn_state(rng, 3, 5, 6)))
+    return Case(RNN_ARGS, (rng.standard_normal((3, 4, 5)), *rnn_state(rng, 3, 5, 6)))
 
 
 def _benchmark(rng: np.random.Generator) -> Case:
-    return Case(("x", "h0", "Wx", "Wh", "b"), (rng.standard_normal((64, 32, 64)), *rnn_state(rng, 64, 64, 64)))
+    return Case(RNN_ARGS, (rng.standard_normal((64, 32, 64)), *rnn_state(rng, 64, 64, 64)))
 
 
 def _step_grads(*args: Any) -> tuple[np.ndarray, ...]:
@@ -76,7 +76,7 @@ RNN = PartSpec(
         Layer(
             forward="rnn_step_forward",
             backward="rnn_step_backward",
-            arrays=("x", "prev_h", "Wx", "Wh", "b"),
+            arrays=RNN_STEP_ARGS,
             cases=rnn_step_cases,
             points=Points(forward=2, backward=3, hidden_forward=1, hidden_backward=1, gradcheck=1, contract=0.5),
             tol=TOL,
@@ -85,7 +85,7 @@ RNN = PartSpec(
         Layer(
             forward="rnn_forward",
             backward="rnn_backward",
-            arrays=("x", "h0", "Wx", "Wh", "b"),
+            arrays=RNN_ARGS,
             cases=rnn_cases,
             points=Points(forward=3, backward=5, hidden_forward=1, hidden_backward=2, gradcheck=1.5, contract=0.5, timing_forward=1.5, timing_backward=2),
             tol=TOL,

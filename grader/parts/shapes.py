@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import reference.shapes
-from grader.parts.strategies import cost_cases, output_size_cases
+from grader.parts.strategies import COST_ARGS, OUTPUT_SIZE_ARGS, cost_cases, output_size_cases
 from grader.spec import Case, Example, Layer, PartSpec, Points
 
 COUNTS = dict(forward=2, hidden_forward=1, contract=0.5)
 
 
 def _size(size: int, kernel: int, stride: int = 1, pad: int = 0) -> Case:
-    return Case(("size", "kernel", "stride", "pad"), (size, kernel, stride, pad))
+    return Case(OUTPUT_SIZE_ARGS, (size, kernel, stride, pad))
 
 
 def _cost(*values: int) -> Case:
-    return Case(("c_in", "c_out", "kh", "kw", "h_out", "w_out"), values)
+    return Case(COST_ARGS, values)
 
 
 SHAPES = PartSpec(

@@ -13,7 +13,21 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.spec import Case, Scale
+import reference.conv
+import reference.pooling
+import reference.residual
+import reference.rnn
+import reference.shapes
+from grader.spec import Case, Scale, arg_names
+
+# Each part's argument names, read from its reference's signature (never retyped).
+CONV_ARGS = arg_names(reference.conv.conv2d_forward)
+POOL_ARGS = arg_names(reference.pooling.max_pool2d_forward)
+RNN_STEP_ARGS = arg_names(reference.rnn.rnn_step_forward)
+RNN_ARGS = arg_names(reference.rnn.rnn_forward)
+OUTPUT_SIZE_ARGS = arg_names(reference.shapes.conv2d_output_size)
+COST_ARGS = arg_names(reference.shapes.conv2d_cost)
+RESIDUAL_ARGS = arg_names(reference.residual.residual_block_forward)
 
 SEEDS = st.integers(0, 2**32 - 1)
 LIMITS: dict[str, dict[Scale, int]] = {
@@ -57,7 +71,7 @@ def conv_cases(draw: st.DrawFn, scale: Scale) -> Case:
     seed = draw(SEEDS)
     rng = np.random.default_rng(seed)
     return Case(
-        ("x", "w", "b", "stride", "pad"),
+        CONV_ARGS,
         (rng.standard_normal((n, c, h, w)), rng.standard_normal((f, c, kh, kw)), rng.standard_normal(f), stride, pad),
         seed,
     )
@@ -75,7 +89,7 @@ def pool_cases(draw: st.DrawFn, scale: Scale) -> Case:
     w = draw(st.integers(kw, kw + _lim("hw", scale)))
     seed = draw(SEEDS)
     rng = np.random.default_rng(seed)
-    return Case(("x", "kernel_size", "stride"), (distinct_values(rng, (n, c, h, w)), kernel, stride), seed)
+    return Case(POOL_ARGS, (distinct_values(rng, (n, c, h, w)), kernel, stride), seed)
 
 
 @st.composite
@@ -85,7 +99,7 @@ def rnn_step_cases(draw: st.DrawFn, scale: Scale) -> Case:
     hd = draw(st.integers(1, _lim("d", scale)))
     seed = draw(SEEDS)
     rng = np.random.default_rng(seed)
-    return Case(("x", "prev_h", "Wx", "Wh", "b"), (rng.standard_normal((n, d)), *rnn_state(rng, n, d, hd)), seed)
+    return Case(RNN_STEP_ARGS, (rng.standard_normal((n, d)), *rnn_state(rng, n, d, hd)), seed)
 
 
 @st.composite
@@ -96,7 +110,7 @@ def rnn_cases(draw: st.DrawFn, scale: Scale) -> Case:
     hd = draw(st.integers(1, _lim("d", scale)))
     seed = draw(SEEDS)
     rng = np.random.default_rng(seed)
-    return Case(("x", "h0", "Wx", "Wh", "b"), (rng.standard_normal((n, t, d)), *rnn_state(rng, n, d, hd)), seed)
+    return Case(RNN_ARGS, (rng.standard_normal((n, t, d)), *rnn_state(rng, n, d, hd)), seed)
 
 
 def rnn_state(rng: np.random.Generator, n: int, d: int, hd: int) -> tuple[np.ndarray, ...]:
@@ -144,7 +158,7 @@ def residual_case(
     ws = he(f, c, 1, 1) if projection else None
     bs = rng.standard_normal(f) * 0.1 if projection else None
     return Case(
-        ("x", "w1", "b1", "w2", "b2", "ws", "bs", "stride"),
+        RESIDUAL_ARGS,
         (rng.standard_normal((n, c, h, w)), he(f, c, *k1), rng.standard_normal(f) * 0.1, he(f, f, *k2), rng.standard_normal(f) * 0.1, ws, bs, stride),
         seed,
     )
@@ -156,11 +170,11 @@ def output_size_cases(draw: st.DrawFn, scale: Scale) -> Case:
     pad = draw(st.integers(0, 3))
     stride = draw(st.integers(1, 4))
     size = draw(st.integers(max(1, kernel - 2 * pad), 64 if scale == "public" else 512))
-    return Case(("size", "kernel", "stride", "pad"), (size, kernel, stride, pad))
+    return Case(OUTPUT_SIZE_ARGS, (size, kernel, stride, pad))
 
 
 @st.composite
 def cost_cases(draw: st.DrawFn, scale: Scale) -> Case:
     top = 64 if scale == "public" else 1024
     values = tuple(draw(st.integers(1, top)) for _ in range(6))
-    return Case(("c_in", "c_out", "kh", "kw", "h_out", "w_out"), values)
+    return Case(COST_ARGS, values)
