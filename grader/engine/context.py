@@ -46,6 +46,10 @@ class Ctx:
         return StudentLayer(self.worker, self.part, layer)
 
     def seed(self, name: str, hidden: bool) -> int:
+        """The seed of one check's draws. XOR, not np.random.SeedSequence, on purpose: mixing with
+        SeedSequence redraws every case, and with it the hostile suite's correct_only_on_small_inputs
+        loses its public max_pool2d_forward check (3 checks differ; every solution, seeded bug and
+        example scores the same). Grades must not move in a refactor; change it with a regrade."""
         base = zlib.crc32(f"{self.part.name}/{name}".encode()) ^ self.part.seed
         return (base ^ (self.options.hidden_seed * 2654435761)) % 2**32 if hidden else base
 
