@@ -1,6 +1,7 @@
 """The SQLite gradebook: one transaction per submission, current rows, the batch lock."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -95,3 +96,35 @@ def test_a_second_batch_on_the_same_gradebook_is_refused(tmp_path: Path):
                 pass
     with exclusive(path):  # released with the first holder
         pass
+
+
+def test_a_version_1_gradebook_is_migrated_to_check_rows_keyed_by_id(tmp_path: Path):
+    """Version 1 keyed checks by (part, label); its rows survive, keyed by a label-derived id."""
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook(path) as book:
+        book.record(entry("alice"))
+        stored = book.entry("alice")
+    assert stored is not None
+    # Make it a version-1 file: the old checks table, results without check ids.
+    legacy = stored.result.to_dict()
+    for part in legacy["parts"]:
+        for check in part["checks"]:
+            del check["id"]
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE checks; CREATE TABLE checks (submission TEXT NOT NULL, part TEXT NOT NULL, name TEXT NOT NULL,"
+        " function TEXT NOT NULL, kind TEXT NOT NULL, visibility TEXT NOT NULL, outcome TEXT NOT NULL, score REAL NOT NULL,"
+        " max_score REAL NOT NULL, message TEXT NOT NULL, counterexample TEXT, seconds REAL NOT NULL,"
+        " PRIMARY KEY (submission, part, name)); UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+    )
+    conn.execute("UPDATE submissions SET result_json = ?", (json.dumps(legacy),))
+    conn.commit()
+    conn.close()
+    with pytest.raises(GradebookError, match="schema version 2"):
+        Gradebook(path, create=False)  # a reader never writes, so it cannot migrate
+    with Gradebook(path) as book:
+        migrated = book.entry("alice")
+        assert migrated is not None
+        assert book.check_counts() == {"alice": len(stored.result.checks)}
+    assert [c.id for c in migrated.result.checks] == [f"{c.part}/label:{c.name}" for c in stored.result.checks]
+    assert migrated.result.score == stored.result.score
