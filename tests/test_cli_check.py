@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO, VECTORIZED
+from conftest import REPO, VECTORIZED, variant
 
 
 def _check(*args: str) -> subprocess.CompletedProcess:
@@ -36,3 +36,16 @@ def test_check_writes_a_ci_summary_and_junit_report(tmp_path):
     assert run.returncode == 0, run.stdout[-2000:]
     assert "### shapes: 8 / 8" in summary.read_text() and "AlexNet conv1 cost" in summary.read_text()
     assert 'failures="0"' in junit.read_text() and "conv2d_cost" in junit.read_text()
+
+
+def test_check_shows_the_students_prints_under_the_failing_check(tmp_path):
+    root = variant(tmp_path, "conv", (VECTORIZED / "assignments" / "conv.py").read_text().replace(
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)), (x.shape",
+        "    print('DEBUG conv out', out.shape)\n"
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + 1.0, (x.shape",
+    ))
+    run = _check("conv", "--path", str(root), "--no-timing")
+    assert run.returncode == 1
+    assert "Your code printed (during this check):" in run.stdout
+    panel = run.stdout.split("conv: conv2d_forward forward")[1]
+    assert "DEBUG conv out (" in panel.split("Total:")[0]

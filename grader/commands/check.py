@@ -17,6 +17,7 @@ from grader.render.summary import to_markdown_summary
 from grader.render.terminal import render_submission
 
 ROOT = Path(__file__).resolve().parents[2]
+CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a printed array's flood
 
 
 @click.command()
@@ -41,7 +42,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def check(parts: tuple[str, ...], path: Path, brief: bool, summary: Path | None, junit: Path | None, device: Device, timing: bool) -> None:
     """Grade your assignments/ with the public checks; exit 0 only when everything passes."""
     console = Console()
-    options = GradeOptions(visibility=("public",), device=device, timing=timing)
+    # Public checks on the student's own machine: their prints leak nothing, so each failing
+    # check shows what was printed while it ran.
+    options = GradeOptions(visibility=("public",), device=device, timing=timing, check_output_bytes=CHECK_OUTPUT_BYTES)
     with console.status("grading…"):
         result = grade_submission(path, select(list(parts)), options, name="your assignments")
     render_submission(result, console, details=not brief)

@@ -66,6 +66,9 @@ def _detail_panel(check: CheckResult) -> Panel:
     if check.counterexample is not None:
         body.append("\n\nCounterexample: ", style="bold")
         body.append(check.counterexample.summary)
+    if check.output:
+        body.append("\n\nYour code printed (during this check):\n", style="bold")
+        body.append(check.output.rstrip("\n"))
     _, style = _STATUS[check.outcome]
     return Panel(
         body,
@@ -91,14 +94,14 @@ def render_submission(result: SubmissionResult, console: Console, *, details: bo
                 )
             )
     if details:
-        shown: set[str] = set()
+        shown: set[tuple[str, str]] = set()
         for part in result.parts:
             if part.error:
                 continue  # its panel above already says why every check failed
             for c in part.checks:
                 # The same text (a function not implemented yet, say) is told once.
-                if c.visibility == "public" and c.outcome in ("failed", "error") and c.message not in shown:
-                    shown.add(c.message)
+                if c.visibility == "public" and c.outcome in ("failed", "error") and (c.message, c.output) not in shown:
+                    shown.add((c.message, c.output))
                     console.print(_detail_panel(c))
     console.print(
         Text(
