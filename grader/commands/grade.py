@@ -221,6 +221,16 @@ def _warn_without_sandbox(choice: str, console: Console) -> None:
         console.print(Panel(Text(launcher.warning), title="WARNING: no sandbox", border_style="bold red"))
 
 
+def progress_tally(below_full: int, stopped: int) -> str:
+    """The progress bar's counts in words; a zero count is left out rather than shown as "✗ 0"."""
+    said = []
+    if below_full:
+        said.append(f"{below_full} below full marks")
+    if stopped:
+        said.append(f"{stopped} stopped (time limit or crash)")
+    return " · ".join(said) or "none below full marks yet"
+
+
 def _run(
     the_plan: batch.Plan,
     chosen: tuple[PartSpec, ...],
@@ -238,21 +248,21 @@ def _run(
         TextColumn("{task.description}"),
         BarColumn(bar_width=20),
         MofNCompleteColumn(),
-        TextColumn("✗ {task.fields[failures]} below full · ⏱ {task.fields[stopped]} stopped"),
+        TextColumn("{task.fields[tally]}"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
     skipped = f" ({len(the_plan.skipped)} unchanged)" if the_plan.skipped else ""
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"grading{skipped}", total=len(the_plan.todo), failures=0, stopped=0)
+        task = progress.add_task(f"grading{skipped}", total=len(the_plan.todo), tally=progress_tally(0, 0))
         counts = {"failures": 0, "stopped": 0}
 
         def recorded(entry: Entry) -> None:
             _write_files(entry, out_dir, console)
             counts["failures"] += entry.result.score < entry.result.max_score
             counts["stopped"] += entry.status in ("timeout", "crashed")
-            progress.update(task, advance=1, failures=counts["failures"], stopped=counts["stopped"])
+            progress.update(task, advance=1, tally=progress_tally(counts["failures"], counts["stopped"]))
 
         def labelled() -> Backend:
             backend = make_backend()
