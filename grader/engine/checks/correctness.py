@@ -84,7 +84,7 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
     if failure.input_free:
         return Verdict("failed", failure.text)
     where = "the smallest failing input found" if shrunk else "failing input"
-    lines = [f"{failure.function}: {first_line}", f"{where}: {case.summary()}"]
+    lines = [_named(failure.function, first_line), f"{where}: {case.summary()}"]
     if note:
         lines.append(note)
     lines += failure.text.splitlines()[1:]
@@ -93,6 +93,11 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
     if failure.traceback:
         lines += ["traceback (your code):", failure.traceback.rstrip()]
     return Verdict("failed", "\n".join(lines), case.counterexample())
+
+
+def _named(function: str, line: str) -> str:
+    """The headline led by the function at fault, said once ("f raised ..." is not "f: f raised ...")."""
+    return line if line.startswith((f"{function}:", f"{function} ")) else f"{function}: {line}"
 
 
 def forward_check(ctx: Ctx, layer: Layer, hidden: bool) -> Verdict:
