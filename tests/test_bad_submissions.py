@@ -130,3 +130,12 @@ def test_a_raising_function_is_named_once_in_its_headline(tmp_path: Path):
     result = grade(variant(tmp_path, "conv", source), ["conv"])
     forward = next(c for c in result.checks if c.name == "conv2d_forward forward")
     assert forward.headline.startswith("conv2d_forward raised KeyError"), forward.headline
+
+
+def test_an_empty_submission_says_what_is_missing_without_a_path(tmp_path: Path):
+    empty = tmp_path / "gradelab-tmp-empty"
+    empty.mkdir()
+    result = grade(empty, ["shapes"])
+    texts = [result.part("shapes").error or "", *(c.message for c in result.checks)]
+    assert any("the submission holds neither an assignments/ package" in t for t in texts)
+    assert not any(str(tmp_path) in t or "gradelab-tmp-empty" in t for t in texts)
