@@ -33,7 +33,7 @@ def _points(score: float, max_score: float) -> str:
     return f"{format_points(score)}/{format_points(max_score)}"
 
 
-def _part_table(part: PartResult, width: int) -> Table:
+def _part_table(part: PartResult, width: int, wrap: bool = False) -> Table:
     table = Table(
         title=Text(part.part, style="bold"),
         caption=Text(f"{part.part}: {_points(part.score, part.max_score)}"),
@@ -48,7 +48,9 @@ def _part_table(part: PartResult, width: int) -> Table:
     table.add_column("vis", width=6, no_wrap=True)
     table.add_column("status", width=6, justify="center", no_wrap=True)
     table.add_column("points", width=7, justify="right", no_wrap=True)
-    table.add_column("feedback", width=feedback_w, overflow="ellipsis", no_wrap=True)
+    # wrap: the whole headline over several lines (an instructor reading a record) rather than
+    # one line cut with an ellipsis (a student's overview, whose details follow in panels).
+    table.add_column("feedback", width=feedback_w, overflow="fold" if wrap else "ellipsis", no_wrap=not wrap)
     for c in part.checks:
         symbol, style = _STATUS[c.outcome]
         table.add_row(
@@ -78,12 +80,13 @@ def _detail_panel(check: CheckResult) -> Panel:
     )
 
 
-def render_submission(result: SubmissionResult, console: Console, *, details: bool = True, audience: Audience = "student") -> None:
-    """Per-part tables, then (details) a panel per failed/errored public check, then the total."""
+def render_submission(result: SubmissionResult, console: Console, *, details: bool = True, audience: Audience = "student", wrap: bool = False) -> None:
+    """Per-part tables, then (details) a panel per failed/errored public check, then the total.
+    `wrap`: the feedback column wraps instead of cutting each headline at the column's width."""
     result = redact(result, audience)
     console.print(Text(f"Submission: {result.submission}", style="bold"))
     for part in result.parts:
-        console.print(_part_table(part, console.width))
+        console.print(_part_table(part, console.width, wrap))
         if part.error:
             console.print(
                 Panel(
