@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -10,11 +11,14 @@ from rich.console import Console
 
 from grader.commands.options import device_option, timing_option
 from grader.engine.grade import grade_submission
+from grader.engine.plan import plan_part
 from grader.options import Device, GradeOptions
 from grader.parts import BY_NAME, select
+from grader.render import format_points
 from grader.render.junit import write_junit
 from grader.render.summary import to_markdown_summary
 from grader.render.terminal import render_submission
+from grader.spec import PartSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a printed array's flood
@@ -45,12 +49,24 @@ def check(parts: tuple[str, ...], path: Path, brief: bool, summary: Path | None,
     # Public checks on the student's own machine: their prints leak nothing, so each failing
     # check shows what was printed while it ran.
     options = GradeOptions(visibility=("public",), device=device, timing=timing, check_output_bytes=CHECK_OUTPUT_BYTES)
+    chosen = select(list(parts))
     with console.status("grading…"):
-        result = grade_submission(path, select(list(parts)), options, name="your assignments")
-    render_submission(result, console, details=not brief)
+        result = grade_submission(path, chosen, options, name="your assignments")
+    render_submission(result, console, details=not brief, total_note=hidden_points_note(chosen, timing))
     if summary is not None:
         with summary.open("a") as f:
             f.write(to_markdown_summary(result) + "\n")
     if junit is not None:
         write_junit([result], junit)
     sys.exit(0 if result.score >= result.max_score and all(c.outcome == "passed" for c in result.checks) else 1)
+
+
+def hidden_points_note(parts: Sequence[PartSpec], timing: bool) -> str:
+    """How many points `grade` adds with the hidden checks, which `check` never runs."""
+    every = GradeOptions(visibility=("public", "hidden"), timing=timing)
+    planned = [p for part in parts for p in plan_part(part, every)]
+    hidden = sum(p.points for p in planned if p.visibility == "hidden")
+    if not hidden:
+        return ""
+    total = sum(p.points for p in planned)
+    return f"public checks only; the hidden checks add {format_points(hidden)} more points, out of {format_points(total)}, and run in `grade`"

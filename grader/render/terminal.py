@@ -80,9 +80,18 @@ def _detail_panel(check: CheckResult) -> Panel:
     )
 
 
-def render_submission(result: SubmissionResult, console: Console, *, details: bool = True, audience: Audience = "student", wrap: bool = False) -> None:
+def render_submission(
+    result: SubmissionResult,
+    console: Console,
+    *,
+    details: bool = True,
+    audience: Audience = "student",
+    wrap: bool = False,
+    total_note: str = "",
+) -> None:
     """Per-part tables, then (details) a panel per failed/errored public check, then the total.
-    `wrap`: the feedback column wraps instead of cutting each headline at the column's width."""
+    `wrap`: the feedback column wraps instead of cutting each headline at the column's width.
+    `total_note`: said after the total (check: the points its run leaves to grade)."""
     result = redact(result, audience)
     console.print(Text(f"Submission: {result.submission}", style="bold"))
     for part in result.parts:
@@ -108,7 +117,7 @@ def render_submission(result: SubmissionResult, console: Console, *, details: bo
                     console.print(_detail_panel(c))
     console.print(
         Text(
-            f"Total: {format_points(result.score)} / {format_points(result.max_score)}",
+            f"Total: {format_points(result.score)} / {format_points(result.max_score)}" + (f" ({total_note})" if total_note else ""),
             style="bold",
         )
     )
