@@ -50,3 +50,21 @@ def test_check_shows_the_students_prints_under_the_failing_check(tmp_path):
     assert "Your code printed (during this check):" in run.stdout
     panel = run.stdout.split("conv: conv2d_forward forward")[1]
     assert "DEBUG conv out (" in panel.split("Total:")[0]
+
+
+def test_parts_are_named_with_spaces_or_commas_in_check_and_grade():
+    from click.testing import CliRunner
+
+    from grader.commands import main
+    from grader.commands.options import part_names
+
+    assert part_names(("conv", "rnn")) == part_names(("conv,rnn",)) == part_names(("conv rnn",)) == ("conv", "rnn")
+    assert part_names(("conv, rnn", "pooling", "conv")) == ("conv", "rnn", "pooling")
+    refused = CliRunner().invoke(main, ["grade", str(VECTORIZED), "--out", "/nonexistent/out", "--parts", "shapes,nope"])
+    assert refused.exit_code != 0 and "unknown part(s) nope" in refused.output
+
+
+def test_check_takes_grades_parts_and_sandbox_options():
+    run = _check("--parts", "shapes", "--sandbox", "process", "--path", str(VECTORIZED), "--no-timing")
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "Total: 8 / 8" in run.stdout and "Sandbox: process" in run.stdout

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from grader.commands.options import device_option, timing_option
+from grader.commands.options import device_option, part_names, parts_argument, sandbox_option, timing_option
 from grader.engine.grade import grade_submission
 from grader.engine.plan import plan_part
-from grader.options import Device, GradeOptions
-from grader.parts import BY_NAME, select
+from grader.options import Device, GradeOptions, SandboxChoice
+from grader.parts import select
 from grader.render import format_points
 from grader.render.junit import write_junit
 from grader.render.summary import to_markdown_summary
@@ -25,7 +25,8 @@ CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a prin
 
 
 @click.command()
-@click.argument("parts", nargs=-1, type=click.Choice(list(BY_NAME)))
+@parts_argument
+@click.option("--parts", "more_parts", multiple=True, metavar="PART[,PART...]", help="Parts to check, as grade takes them (the same as naming them).")
 @click.option(
     "--path",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -41,15 +42,27 @@ CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a prin
     help="Append a markdown summary here (GitHub Actions sets $GITHUB_STEP_SUMMARY).",
 )
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here (CI test reports).")
+@sandbox_option
 @device_option
 @timing_option
-def check(parts: tuple[str, ...], path: Path, brief: bool, summary: Path | None, junit: Path | None, device: Device, timing: bool) -> None:
-    """Grade your assignments/ with the public checks; exit 0 only when everything passes."""
+def check(
+    parts: tuple[str, ...],
+    more_parts: tuple[str, ...],
+    path: Path,
+    brief: bool,
+    summary: Path | None,
+    junit: Path | None,
+    sandbox: SandboxChoice,
+    device: Device,
+    timing: bool,
+) -> None:
+    """Grade your assignments/ (all parts, or the PARTs named: `conv rnn` or `conv,rnn`) with the
+    public checks; exit 0 only when everything passes."""
     console = Console()
     # Public checks on the student's own machine: their prints leak nothing, so each failing
     # check shows what was printed while it ran.
-    options = GradeOptions(visibility=("public",), device=device, timing=timing, check_output_bytes=CHECK_OUTPUT_BYTES)
-    chosen = select(list(parts))
+    options = GradeOptions(visibility=("public",), device=device, timing=timing, check_output_bytes=CHECK_OUTPUT_BYTES, sandbox=sandbox)
+    chosen = select(list(part_names((*parts, *more_parts))))
     with console.status("grading…"):
         result = grade_submission(path, chosen, options, name="your assignments")
     render_submission(result, console, details=not brief, total_note=hidden_points_note(chosen, timing))

@@ -32,7 +32,7 @@ from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, e
 from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
-from grader.commands.options import device_option, timing_option
+from grader.commands.options import device_option, parts_option, sandbox_option, timing_option
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
 from grader.render.terminal import render_batch
@@ -51,7 +51,7 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory.")
-@click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
+@parts_option
 @click.option(
     "--hidden-seed", type=int, default=None, help="Seed of the hidden checks' inputs [default: from --config or $GRADELAB_HIDDEN_SEED]; keep it from students."
 )
@@ -86,13 +86,7 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
     hidden=True,
     help="Multiply every layer's example counts (tests and benchmarks grade faster with less).",
 )
-@click.option(
-    "--sandbox",
-    type=click.Choice(["auto", "bwrap", "process"]),
-    default="auto",
-    show_default=True,
-    help="How student code is confined: the strongest available (auto), bubblewrap, or a plain process.",
-)
+@sandbox_option
 @device_option
 @timing_option
 def grade(**params: Any) -> None:
@@ -106,7 +100,7 @@ class GradeRequest:
 
     inputs: tuple[Path, ...]
     out_dir: Path
-    parts: str
+    parts: tuple[str, ...]
     hidden_seed: int | None
     config_path: Path | None
     jobs: int | None
@@ -124,7 +118,7 @@ class GradeRequest:
 def _grade(req: GradeRequest) -> None:
     console = Console(stderr=True)
     try:
-        chosen = select([p for p in req.parts.split(",") if p])
+        chosen = select(list(req.parts))
         when = parse_deadline(req.deadline) if req.deadline else None
     except (KeyError, ValueError) as exc:
         raise click.BadParameter(str(exc.args[0])) from None
