@@ -47,3 +47,4 @@ class GradeOptions:
     # `check` only: keep what the student's code printed during each public check. `grade` never
     # does: its feedback leaves printed output out, as hidden checks share the submission.
     check_output_bytes: int = 0
+    repro_dir: Path | None = None  # `check --repro`: write each failing public case here (grader.engine.repro)

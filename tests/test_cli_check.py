@@ -68,3 +68,26 @@ def test_check_takes_grades_parts_and_sandbox_options():
     run = _check("--parts", "shapes", "--sandbox", "process", "--path", str(VECTORIZED), "--no-timing")
     assert run.returncode == 0, run.stdout[-2000:]
     assert "Total: 8 / 8" in run.stdout and "Sandbox: process" in run.stdout
+
+
+def test_check_repro_writes_a_numpy_only_script_that_prints_checks_max_error(tmp_path):
+    root = variant(tmp_path, "conv", (VECTORIZED / "assignments" / "conv.py").read_text().replace(
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)), (x.shape",
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + 0.5, (x.shape",
+    ))
+    repro = tmp_path / "repro"
+    run = _check("conv", "--path", str(root), "--no-timing", "--repro", str(repro))
+    assert run.returncode == 1
+    script = repro / "repro_conv2d_forward.py"
+    assert script.is_file() and (repro / "repro_conv2d_forward.npz").is_file()
+    flat = " ".join(run.stdout.split())
+    assert "reproduce it: python" in flat and "repro_conv2d_forward.py" in flat
+    # A fresh process in which importing torch fails: the script needs numpy only.
+    blocked = "import sys, runpy; sys.modules['torch'] = None; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+    rerun = subprocess.run([sys.executable, "-c", blocked, str(script), str(root)], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    first = rerun.stdout.splitlines()[0]
+    assert first.startswith("conv2d_forward: out: ") and "max abs error 0.5 at" in first, first
+    max_error = first.split("max abs error ")[1].split(" at ")[0]
+    assert f"max abs error {max_error}" in flat

@@ -42,6 +42,12 @@ CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a prin
     help="Append a markdown summary here (GitHub Actions sets $GITHUB_STEP_SUMMARY).",
 )
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here (CI test reports).")
+@click.option(
+    "--repro",
+    "repro_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each failing public case here (.npz inputs, expected output) with a numpy-only script that reruns it.",
+)
 @sandbox_option
 @device_option
 @timing_option
@@ -52,6 +58,7 @@ def check(
     brief: bool,
     summary: Path | None,
     junit: Path | None,
+    repro_dir: Path | None,
     sandbox: SandboxChoice,
     device: Device,
     timing: bool,
@@ -61,7 +68,14 @@ def check(
     console = Console()
     # Public checks on the student's own machine: their prints leak nothing, so each failing
     # check shows what was printed while it ran.
-    options = GradeOptions(visibility=("public",), device=device, timing=timing, check_output_bytes=CHECK_OUTPUT_BYTES, sandbox=sandbox)
+    options = GradeOptions(
+        visibility=("public",),
+        device=device,
+        timing=timing,
+        check_output_bytes=CHECK_OUTPUT_BYTES,
+        sandbox=sandbox,
+        repro_dir=repro_dir.resolve() if repro_dir else None,
+    )
     chosen = select(list(part_names((*parts, *more_parts))))
     with console.status("grading…"):
         result = grade_submission(path, chosen, options, name="your assignments")
