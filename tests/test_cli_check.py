@@ -91,3 +91,20 @@ def test_check_repro_writes_a_numpy_only_script_that_prints_checks_max_error(tmp
     assert first.startswith("conv2d_forward: out: ") and "max abs error 0.5 at" in first, first
     max_error = first.split("max abs error ")[1].split(" at ")[0]
     assert f"max abs error {max_error}" in flat
+
+
+def test_a_checks_printed_output_keeps_its_last_bytes_where_it_is_long(tmp_path):
+    from grader.options import GradeOptions
+    from conftest import grade
+
+    root = variant(tmp_path, "conv", (VECTORIZED / "assignments" / "conv.py").read_text().replace(
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)), (x.shape",
+        "    print('call with shape', x.shape, 'x' * 50)\n"
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + 1.0, (x.shape",
+    ))
+    result = grade(root, ["conv"], GradeOptions(timing=False, check_output_bytes=200))
+    forward = next(c for c in result.checks if c.name == "conv2d_forward forward")
+    assert forward.outcome == "failed"
+    assert forward.output.startswith("[") and "bytes of earlier output left out]" in forward.output
+    assert forward.output.rstrip().endswith("x" * 50)  # the last call's line, whole
+    assert len(forward.output.encode()) <= 200 + 60
