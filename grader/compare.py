@@ -117,9 +117,14 @@ def describe_type(v: Any) -> str:
     if v is None:
         return "None"
     if isinstance(v, Unsendable):
-        return f"a {v.type}"
+        return _article(v.type)
     if isinstance(v, np.ndarray):
         return f"an ndarray of shape {v.shape}"
     if isinstance(v, (tuple, list)):
         return f"a {type(v).__name__} of {len(v)} items"
-    return f"a {type(v).__name__}"
+    return _article(type(v).__name__)
+
+
+def _article(noun: str) -> str:
+    """'an int', 'a float': by the first letter's sound, as type names read (no 'an unicorn')."""
+    return f"{'an' if noun[:1].lower() in 'aeio' else 'a'} {noun}"

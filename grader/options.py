@@ -44,3 +44,7 @@ class GradeOptions:
     examples_scale: float = 1.0  # multiplies every layer's example counts (tests may lower it)
     sandbox: SandboxChoice = "auto"
     work_dir: Path | None = None
+    # `check` only: keep what the student's code printed during each public check. `grade` never
+    # does: its feedback leaves printed output out, as hidden checks share the submission.
+    check_output_bytes: int = 0
+    repro_dir: Path | None = None  # `check --repro`: write each failing public case here (grader.engine.repro)

@@ -43,10 +43,12 @@ class CheckResult:
     message: str
     counterexample: Counterexample | None = None
     seconds: float = 0.0
+    output: str = ""  # what the student's code printed during this check; `check` only, never hidden
 
     def __post_init__(self) -> None:
         # Messages quote student exceptions and values: cleaned here, once, for every renderer.
         object.__setattr__(self, "message", clean_output(self.message))
+        object.__setattr__(self, "output", clean_output(self.output))
 
     @property
     def headline(self) -> str:

@@ -106,3 +106,36 @@ def test_module_files_at_the_top_level_are_graded_too(tmp_path: Path):
         (flat / f.name).write_text(f.read_text())
     result = grade(flat, ["shapes", "pooling"])
     assert result.score == pytest.approx(result.max_score, abs=1e-9)
+
+
+def test_a_hanging_backward_is_blamed_once_by_name_even_in_the_forwards_contract_check(tmp_path: Path):
+    source = (VECTORIZED / "assignments" / "conv.py").read_text() + (
+        "\n\ndef conv2d_backward(dout, cache):\n    while True:\n        pass\n"
+    )
+    result = grade(variant(tmp_path, "conv", source), ["conv"], QUICK)
+    backward = next(c for c in result.checks if c.name == "conv2d_backward backward")
+    assert backward.outcome == "failed" and "did not finish within 1 s" in backward.message
+    assert "conv2d_backward: conv2d_backward" not in backward.message
+    contract = next(c for c in result.checks if c.name == "conv2d_forward contract")
+    assert contract.outcome == "failed"
+    assert contract.headline.startswith("conv2d_backward failed in this contract check"), contract.headline
+    assert "conv2d_forward itself kept the contract" in contract.headline
+    assert next(c for c in result.checks if c.name == "conv2d_forward forward").outcome == "passed"
+
+
+def test_a_raising_function_is_named_once_in_its_headline(tmp_path: Path):
+    source = (VECTORIZED / "assignments" / "conv.py").read_text() + (
+        "\n\ndef conv2d_forward(x, w, b, stride=1, pad=0):\n    raise KeyError('oops')\n"
+    )
+    result = grade(variant(tmp_path, "conv", source), ["conv"])
+    forward = next(c for c in result.checks if c.name == "conv2d_forward forward")
+    assert forward.headline.startswith("conv2d_forward raised KeyError"), forward.headline
+
+
+def test_an_empty_submission_says_what_is_missing_without_a_path(tmp_path: Path):
+    empty = tmp_path / "gradelab-tmp-empty"
+    empty.mkdir()
+    result = grade(empty, ["shapes"])
+    texts = [result.part("shapes").error or "", *(c.message for c in result.checks)]
+    assert any("the submission holds neither an assignments/ package" in t for t in texts)
+    assert not any(str(tmp_path) in t or "gradelab-tmp-empty" in t for t in texts)

@@ -247,3 +247,12 @@ def test_ctrl_c_stops_the_children_and_says_how_to_go_on(tmp_path: Path):
     assert proc.returncode == 130, output
     assert time.monotonic() - start < 15.0  # not the 120 s limit: the children were stopped
     assert "run the same command to go on" in " ".join(output.split())  # rich wraps at 80 columns
+
+
+def test_the_progress_bar_says_its_counts_in_words_and_leaves_zeros_out():
+    from grader.commands.grade import progress_tally
+
+    assert progress_tally(0, 0) == "none below full marks yet"
+    assert progress_tally(3, 0) == "3 below full marks"
+    assert progress_tally(0, 1) == "1 stopped (time limit or crash)"
+    assert "0" not in progress_tally(2, 0) + progress_tally(0, 2)

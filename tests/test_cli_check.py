@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO, VECTORIZED
+from conftest import REPO, VECTORIZED, variant
 
 
 def _check(*args: str) -> subprocess.CompletedProcess:
@@ -18,6 +18,7 @@ def test_check_on_the_shipped_stubs_exits_nonzero_with_zero_points():
     run = _check("--brief")
     assert run.returncode == 1, run.stderr
     assert "Total: 0 / 82" in run.stdout  # public points only (100 with the hidden checks)
+    assert "the hidden checks add 18 more points, out of 100, and run in `grade`" in " ".join(run.stdout.split())
     for part in ("shapes", "conv", "pooling", "rnn", "residual"):
         assert part in run.stdout
     assert "not implemented yet" in run.stdout
@@ -36,3 +37,74 @@ def test_check_writes_a_ci_summary_and_junit_report(tmp_path):
     assert run.returncode == 0, run.stdout[-2000:]
     assert "### shapes: 8 / 8" in summary.read_text() and "AlexNet conv1 cost" in summary.read_text()
     assert 'failures="0"' in junit.read_text() and "conv2d_cost" in junit.read_text()
+
+
+def test_check_shows_the_students_prints_under_the_failing_check(tmp_path):
+    root = variant(tmp_path, "conv", (VECTORIZED / "assignments" / "conv.py").read_text().replace(
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)), (x.shape",
+        "    print('DEBUG conv out', out.shape)\n"
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + 1.0, (x.shape",
+    ))
+    run = _check("conv", "--path", str(root), "--no-timing")
+    assert run.returncode == 1
+    assert "Your code printed (during this check):" in run.stdout
+    panel = run.stdout.split("conv: conv2d_forward forward")[1]
+    assert "DEBUG conv out (" in panel.split("Total:")[0]
+
+
+def test_parts_are_named_with_spaces_or_commas_in_check_and_grade():
+    from click.testing import CliRunner
+
+    from grader.commands import main
+    from grader.commands.options import part_names
+
+    assert part_names(("conv", "rnn")) == part_names(("conv,rnn",)) == part_names(("conv rnn",)) == ("conv", "rnn")
+    assert part_names(("conv, rnn", "pooling", "conv")) == ("conv", "rnn", "pooling")
+    refused = CliRunner().invoke(main, ["grade", str(VECTORIZED), "--out", "/nonexistent/out", "--parts", "shapes,nope"])
+    assert refused.exit_code != 0 and "unknown part(s) nope" in refused.output
+
+
+def test_check_takes_grades_parts_and_sandbox_options():
+    run = _check("--parts", "shapes", "--sandbox", "process", "--path", str(VECTORIZED), "--no-timing")
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "Total: 8 / 8" in run.stdout and "Sandbox: process" in run.stdout
+
+
+def test_check_repro_writes_a_numpy_only_script_that_prints_checks_max_error(tmp_path):
+    root = variant(tmp_path, "conv", (VECTORIZED / "assignments" / "conv.py").read_text().replace(
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)), (x.shape",
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + 0.5, (x.shape",
+    ))
+    repro = tmp_path / "repro"
+    run = _check("conv", "--path", str(root), "--no-timing", "--repro", str(repro))
+    assert run.returncode == 1
+    script = repro / "repro_conv2d_forward.py"
+    assert script.is_file() and (repro / "repro_conv2d_forward.npz").is_file()
+    flat = " ".join(run.stdout.split())
+    assert "reproduce it: python" in flat and "repro_conv2d_forward.py" in flat
+    # A fresh process in which importing torch fails: the script needs numpy only.
+    blocked = "import sys, runpy; sys.modules['torch'] = None; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+    rerun = subprocess.run([sys.executable, "-c", blocked, str(script), str(root)], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    first = rerun.stdout.splitlines()[0]
+    assert first.startswith("conv2d_forward: out: ") and "max abs error 0.5 at" in first, first
+    max_error = first.split("max abs error ")[1].split(" at ")[0]
+    assert f"max abs error {max_error}" in flat
+
+
+def test_a_checks_printed_output_keeps_its_last_bytes_where_it_is_long(tmp_path):
+    from grader.options import GradeOptions
+    from conftest import grade
+
+    root = variant(tmp_path, "conv", (VECTORIZED / "assignments" / "conv.py").read_text().replace(
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)), (x.shape",
+        "    print('call with shape', x.shape, 'x' * 50)\n"
+        "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + 1.0, (x.shape",
+    ))
+    result = grade(root, ["conv"], GradeOptions(timing=False, check_output_bytes=200))
+    forward = next(c for c in result.checks if c.name == "conv2d_forward forward")
+    assert forward.outcome == "failed"
+    assert forward.output.startswith("[") and "bytes of earlier output left out]" in forward.output
+    assert forward.output.rstrip().endswith("x" * 50)  # the last call's line, whole
+    assert len(forward.output.encode()) <= 200 + 60

@@ -211,7 +211,10 @@ def test_compare_exact_compares_tuples_elementwise():
         ((1, 2), "a tuple of 2 items"),
         ([], "a list of 0 items"),
         ({"a": 1}, "a dict"),
-        (4, "a int"),
+        (4, "an int"),
+        (object(), "an object"),
+        (Unsendable("iterator"), "an iterator"),
+        (2.0, "a float"),
         ("x", "a str"),
     ],
 )

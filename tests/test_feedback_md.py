@@ -57,3 +57,15 @@ def test_what_the_code_printed_is_left_out_as_it_could_hold_hidden_inputs():
     result = replace(sample_result(), stdout="x = [[0.123, 0.456]]  # printed during a hidden check")
 
     assert "0.456" not in to_feedback_markdown(result)
+
+
+def test_a_submission_with_nothing_to_grade_says_why_once():
+    from grader.engine.failed import failed_result
+    from grader.options import GradeOptions
+    from grader.parts import select
+
+    why = "no commit before the deadline 2026-12-01T23:59:00+00:00: graded as an empty submission"
+    result = failed_result("late", select(["conv", "pooling"]), GradeOptions(visibility=("public", "hidden")), why)
+    text = to_feedback_markdown(result)
+    assert text.count("no commit before the deadline") == 1
+    assert all(c.score == 0.0 and c.outcome == "error" for c in result.checks)

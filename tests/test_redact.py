@@ -76,3 +76,12 @@ def test_the_fixed_reasons_pass_unchanged_and_public_checks_untouched():
 def test_the_instructor_sees_what_was_stored():
     result = leaky()
     assert redact(result, "instructor") is result
+
+
+def test_a_hidden_checks_printed_output_never_reaches_a_student():
+    from grader.results import CheckResult, PartResult, SubmissionResult
+
+    check = CheckResult(id="conv/f/forward/hidden", part="conv", name="f hidden", function="f", kind="forward",
+                        visibility="hidden", outcome="failed", score=0.0, max_score=1.0, message="x", output="secret 42")
+    result = SubmissionResult("s", (PartResult("conv", (check,)),), "cpu", "process", 0.0)
+    assert redact(result).checks[0].output == ""

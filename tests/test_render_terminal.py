@@ -131,3 +131,14 @@ def test_a_timing_headline_keeps_its_ratio_and_limit_at_80_columns():
 
     assert "123.4x (limit 50x)" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_wrapped_tables_show_a_long_headline_whole_at_80_columns():
+    message = "conv2d_backward: dx differs from the reference at 12 of 48 positions; max abs error 3.1 at index (0, 1, 2, 3) ENDMARK"
+    part = PartResult("conv", (check("conv", "conv2d_backward", "backward", outcome="failed", score=0, message=message),))
+    result = SubmissionResult("s", (part,), "cpu", "bwrap", 1.0)
+    console = Console(record=True, width=80, file=io.StringIO())
+    render_submission(result, console, details=False, audience="instructor", wrap=True)
+    text = console.export_text()
+    assert "ENDMARK" in text and "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80

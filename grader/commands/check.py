@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from grader.commands.options import device_option, timing_option
+from grader.commands.options import device_option, part_names, parts_argument, sandbox_option, timing_option
 from grader.engine.grade import grade_submission
-from grader.options import Device, GradeOptions
-from grader.parts import BY_NAME, select
+from grader.engine.plan import plan_part
+from grader.options import Device, GradeOptions, SandboxChoice
+from grader.parts import select
+from grader.render import format_points
 from grader.render.junit import write_junit
 from grader.render.summary import to_markdown_summary
 from grader.render.terminal import render_submission
+from grader.spec import PartSpec
 
 ROOT = Path(__file__).resolve().parents[2]
+CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a printed array's flood
 
 
 @click.command()
-@click.argument("parts", nargs=-1, type=click.Choice(list(BY_NAME)))
+@parts_argument
+@click.option("--parts", "more_parts", multiple=True, metavar="PART[,PART...]", help="Parts to check, as grade takes them (the same as naming them).")
 @click.option(
     "--path",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -36,18 +42,58 @@ ROOT = Path(__file__).resolve().parents[2]
     help="Append a markdown summary here (GitHub Actions sets $GITHUB_STEP_SUMMARY).",
 )
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here (CI test reports).")
+@click.option(
+    "--repro",
+    "repro_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each failing public case here (.npz inputs, expected output) with a numpy-only script that reruns it.",
+)
+@sandbox_option
 @device_option
 @timing_option
-def check(parts: tuple[str, ...], path: Path, brief: bool, summary: Path | None, junit: Path | None, device: Device, timing: bool) -> None:
-    """Grade your assignments/ with the public checks; exit 0 only when everything passes."""
+def check(
+    parts: tuple[str, ...],
+    more_parts: tuple[str, ...],
+    path: Path,
+    brief: bool,
+    summary: Path | None,
+    junit: Path | None,
+    repro_dir: Path | None,
+    sandbox: SandboxChoice,
+    device: Device,
+    timing: bool,
+) -> None:
+    """Grade your assignments/ (all parts, or the PARTs named: `conv rnn` or `conv,rnn`) with the
+    public checks; exit 0 only when everything passes."""
     console = Console()
-    options = GradeOptions(visibility=("public",), device=device, timing=timing)
+    # Public checks on the student's own machine: their prints leak nothing, so each failing
+    # check shows what was printed while it ran.
+    options = GradeOptions(
+        visibility=("public",),
+        device=device,
+        timing=timing,
+        check_output_bytes=CHECK_OUTPUT_BYTES,
+        sandbox=sandbox,
+        repro_dir=repro_dir.resolve() if repro_dir else None,
+    )
+    chosen = select(list(part_names((*parts, *more_parts))))
     with console.status("grading…"):
-        result = grade_submission(path, select(list(parts)), options, name="your assignments")
-    render_submission(result, console, details=not brief)
+        result = grade_submission(path, chosen, options, name="your assignments")
+    render_submission(result, console, details=not brief, total_note=hidden_points_note(chosen, timing))
     if summary is not None:
         with summary.open("a") as f:
             f.write(to_markdown_summary(result) + "\n")
     if junit is not None:
         write_junit([result], junit)
     sys.exit(0 if result.score >= result.max_score and all(c.outcome == "passed" for c in result.checks) else 1)
+
+
+def hidden_points_note(parts: Sequence[PartSpec], timing: bool) -> str:
+    """How many points `grade` adds with the hidden checks, which `check` never runs."""
+    every = GradeOptions(visibility=("public", "hidden"), timing=timing)
+    planned = [p for part in parts for p in plan_part(part, every)]
+    hidden = sum(p.points for p in planned if p.visibility == "hidden")
+    if not hidden:
+        return ""
+    total = sum(p.points for p in planned)
+    return f"public checks only; the hidden checks add {format_points(hidden)} more points, out of {format_points(total)}, and run in `grade`"

@@ -32,7 +32,7 @@ from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, e
 from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
-from grader.commands.options import device_option, timing_option
+from grader.commands.options import device_option, parts_option, sandbox_option, timing_option
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
 from grader.render.terminal import render_batch
@@ -51,7 +51,7 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory.")
-@click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
+@parts_option
 @click.option(
     "--hidden-seed", type=int, default=None, help="Seed of the hidden checks' inputs [default: from --config or $GRADELAB_HIDDEN_SEED]; keep it from students."
 )
@@ -86,13 +86,7 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
     hidden=True,
     help="Multiply every layer's example counts (tests and benchmarks grade faster with less).",
 )
-@click.option(
-    "--sandbox",
-    type=click.Choice(["auto", "bwrap", "process"]),
-    default="auto",
-    show_default=True,
-    help="How student code is confined: the strongest available (auto), bubblewrap, or a plain process.",
-)
+@sandbox_option
 @device_option
 @timing_option
 def grade(**params: Any) -> None:
@@ -106,7 +100,7 @@ class GradeRequest:
 
     inputs: tuple[Path, ...]
     out_dir: Path
-    parts: str
+    parts: tuple[str, ...]
     hidden_seed: int | None
     config_path: Path | None
     jobs: int | None
@@ -124,7 +118,7 @@ class GradeRequest:
 def _grade(req: GradeRequest) -> None:
     console = Console(stderr=True)
     try:
-        chosen = select([p for p in req.parts.split(",") if p])
+        chosen = select(list(req.parts))
         when = parse_deadline(req.deadline) if req.deadline else None
     except (KeyError, ValueError) as exc:
         raise click.BadParameter(str(exc.args[0])) from None
@@ -221,6 +215,16 @@ def _warn_without_sandbox(choice: str, console: Console) -> None:
         console.print(Panel(Text(launcher.warning), title="WARNING: no sandbox", border_style="bold red"))
 
 
+def progress_tally(below_full: int, stopped: int) -> str:
+    """The progress bar's counts in words; a zero count is left out rather than shown as "✗ 0"."""
+    said = []
+    if below_full:
+        said.append(f"{below_full} below full marks")
+    if stopped:
+        said.append(f"{stopped} stopped (time limit or crash)")
+    return " · ".join(said) or "none below full marks yet"
+
+
 def _run(
     the_plan: batch.Plan,
     chosen: tuple[PartSpec, ...],
@@ -238,21 +242,21 @@ def _run(
         TextColumn("{task.description}"),
         BarColumn(bar_width=20),
         MofNCompleteColumn(),
-        TextColumn("✗ {task.fields[failures]} below full · ⏱ {task.fields[stopped]} stopped"),
+        TextColumn("{task.fields[tally]}"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
     skipped = f" ({len(the_plan.skipped)} unchanged)" if the_plan.skipped else ""
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"grading{skipped}", total=len(the_plan.todo), failures=0, stopped=0)
+        task = progress.add_task(f"grading{skipped}", total=len(the_plan.todo), tally=progress_tally(0, 0))
         counts = {"failures": 0, "stopped": 0}
 
         def recorded(entry: Entry) -> None:
             _write_files(entry, out_dir, console)
             counts["failures"] += entry.result.score < entry.result.max_score
             counts["stopped"] += entry.status in ("timeout", "crashed")
-            progress.update(task, advance=1, failures=counts["failures"], stopped=counts["stopped"])
+            progress.update(task, advance=1, tally=progress_tally(counts["failures"], counts["stopped"]))
 
         def labelled() -> Backend:
             backend = make_backend()

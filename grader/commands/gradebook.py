@@ -69,7 +69,8 @@ def show(location: Path, name: str, markdown: bool) -> None:
         sys.stdout.write(to_feedback_markdown(entry.result, entry.notes, entry.graded_at))
         return
     console = Console()
-    render_submission(entry.result, console, audience="instructor")
+    # The whole feedback, however narrow the terminal (or 80 columns when piped to a file).
+    render_submission(entry.result, console, audience="instructor", wrap=True)
     about = [
         f"status: {entry.status}",
         f"graded at: {entry.graded_at}",

@@ -8,10 +8,10 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from grader.commands.options import timing_option
+from grader.commands.options import parts_option, timing_option
 from grader.gradescope.build import build_autograder_zip
 from grader.gradescope.run import AutograderConfig, run_autograder
-from grader.parts import BY_NAME, select
+from grader.parts import select
 from grader.render import format_points
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def gradescope_group() -> None:
 
 @gradescope_group.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--parts", default="", help="Comma-separated parts to grade (default: all).")
+@parts_option
 @click.option(
     "--hidden-seed",
     type=int,
@@ -49,12 +49,9 @@ def gradescope_group() -> None:
 )
 @click.option("--examples-scale", type=click.FloatRange(min=0.01), default=1.0, hidden=True)
 @timing_option
-def build(out: Path, parts: str, hidden_seed: int, time_limit: float, hidden_visibility: str, examples_scale: float, timing: bool) -> None:
+def build(out: Path, parts: tuple[str, ...], hidden_seed: int, time_limit: float, hidden_visibility: str, examples_scale: float, timing: bool) -> None:
     """Write OUT (a .zip) to upload as a Gradescope programming assignment's autograder."""
-    names = [p for p in parts.split(",") if p]
-    unknown = [n for n in names if n not in BY_NAME]
-    if unknown:
-        raise click.BadParameter(f"unknown part(s) {', '.join(unknown)}; the parts are {', '.join(BY_NAME)}", param_hint="--parts")
+    names = list(parts)
     config = AutograderConfig(tuple(names), hidden_seed, timing, examples_scale, time_limit, hidden_visibility)  # type: ignore[arg-type]
     members = build_autograder_zip(out, config)
     chosen = ", ".join(p.name for p in select(names))

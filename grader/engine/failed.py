@@ -26,12 +26,17 @@ def failed_result(
     sandbox: str = "not run",
     seconds: float = 0.0,
 ) -> SubmissionResult:
-    """Every planned check of every part as an error scoring 0, with `message` as its feedback.
+    """Every planned check of every part as an error scoring 0; `message` is said once, as the
+    submission's warning, and each check points to it (the same reason under every check of every
+    part buried the checks).
 
     PartResult.error stays None: renderers read it as "did not import", which is not the reason.
     """
-    results = tuple(zero_part(part, plan_part(part, options), message) for part in parts)
-    return SubmissionResult(name, results, device, sandbox, round(seconds, 3))
+    results = tuple(zero_part(part, plan_part(part, options), NOT_GRADED) for part in parts)
+    return SubmissionResult(name, results, device, sandbox, round(seconds, 3), warnings=(message,))
+
+
+NOT_GRADED = "not graded: the submission could not be graded (the reason is given once, at the top)"
 
 
 def zero_part(part: PartSpec, planned: Sequence[Planned], message: str, error: str | None = None) -> PartResult:

@@ -165,20 +165,24 @@ def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
     if gated and not p.run_when_gated:
         return _result(ctx, p, Verdict("skipped", f"not run: {' and '.join(gated)} must pass first"), 0.0)
     start = time.perf_counter()
+    mark = ctx.worker.output_mark()
     try:
         verdict = run_planned(ctx, p)
     except Exception as exc:  # a grader bug must cost one check, not the batch
         verdict = Verdict("error", f"the grader failed on this check ({type(exc).__name__}: {exc}); please report it")
     seconds = time.perf_counter() - start
+    # Only where asked (check) and only public: a hidden check's prints could show its inputs.
+    limit = ctx.options.check_output_bytes
+    output = ctx.worker.output_since(mark, limit) if limit and p.visibility == "public" else ""
     if gated:
         alone = verdict.message.splitlines()[0] if verdict.message else verdict.outcome
         message = f"not counted until {' and '.join(gated)} passes; on its own: {alone}"
         rest = verdict.message.splitlines()[1:]
-        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample), 0.0, seconds)
-    return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds)
+        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample), 0.0, seconds, output)
+    return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds, output)
 
 
-def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float = 0.0) -> CheckResult:
+def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float = 0.0, output: str = "") -> CheckResult:
     return CheckResult(
         id=p.id,
         part=ctx.part.name,
@@ -192,6 +196,7 @@ def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float
         message=verdict.message,
         counterexample=verdict.counterexample,
         seconds=round(seconds, 4),
+        output=output,
     )
 
 

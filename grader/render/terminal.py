@@ -33,7 +33,7 @@ def _points(score: float, max_score: float) -> str:
     return f"{format_points(score)}/{format_points(max_score)}"
 
 
-def _part_table(part: PartResult, width: int) -> Table:
+def _part_table(part: PartResult, width: int, wrap: bool = False) -> Table:
     table = Table(
         title=Text(part.part, style="bold"),
         caption=Text(f"{part.part}: {_points(part.score, part.max_score)}"),
@@ -48,7 +48,9 @@ def _part_table(part: PartResult, width: int) -> Table:
     table.add_column("vis", width=6, no_wrap=True)
     table.add_column("status", width=6, justify="center", no_wrap=True)
     table.add_column("points", width=7, justify="right", no_wrap=True)
-    table.add_column("feedback", width=feedback_w, overflow="ellipsis", no_wrap=True)
+    # wrap: the whole headline over several lines (an instructor reading a record) rather than
+    # one line cut with an ellipsis (a student's overview, whose details follow in panels).
+    table.add_column("feedback", width=feedback_w, overflow="fold" if wrap else "ellipsis", no_wrap=not wrap)
     for c in part.checks:
         symbol, style = _STATUS[c.outcome]
         table.add_row(
@@ -66,6 +68,9 @@ def _detail_panel(check: CheckResult) -> Panel:
     if check.counterexample is not None:
         body.append("\n\nCounterexample: ", style="bold")
         body.append(check.counterexample.summary)
+    if check.output:
+        body.append("\n\nYour code printed (during this check):\n", style="bold")
+        body.append(check.output.rstrip("\n"))
     _, style = _STATUS[check.outcome]
     return Panel(
         body,
@@ -75,12 +80,22 @@ def _detail_panel(check: CheckResult) -> Panel:
     )
 
 
-def render_submission(result: SubmissionResult, console: Console, *, details: bool = True, audience: Audience = "student") -> None:
-    """Per-part tables, then (details) a panel per failed/errored public check, then the total."""
+def render_submission(
+    result: SubmissionResult,
+    console: Console,
+    *,
+    details: bool = True,
+    audience: Audience = "student",
+    wrap: bool = False,
+    total_note: str = "",
+) -> None:
+    """Per-part tables, then (details) a panel per failed/errored public check, then the total.
+    `wrap`: the feedback column wraps instead of cutting each headline at the column's width.
+    `total_note`: said after the total (check: the points its run leaves to grade)."""
     result = redact(result, audience)
     console.print(Text(f"Submission: {result.submission}", style="bold"))
     for part in result.parts:
-        console.print(_part_table(part, console.width))
+        console.print(_part_table(part, console.width, wrap))
         if part.error:
             console.print(
                 Panel(
@@ -91,18 +106,18 @@ def render_submission(result: SubmissionResult, console: Console, *, details: bo
                 )
             )
     if details:
-        shown: set[str] = set()
+        shown: set[tuple[str, str]] = set()
         for part in result.parts:
             if part.error:
                 continue  # its panel above already says why every check failed
             for c in part.checks:
                 # The same text (a function not implemented yet, say) is told once.
-                if c.visibility == "public" and c.outcome in ("failed", "error") and c.message not in shown:
-                    shown.add(c.message)
+                if c.visibility == "public" and c.outcome in ("failed", "error") and (c.message, c.output) not in shown:
+                    shown.add((c.message, c.output))
                     console.print(_detail_panel(c))
     console.print(
         Text(
-            f"Total: {format_points(result.score)} / {format_points(result.max_score)}",
+            f"Total: {format_points(result.score)} / {format_points(result.max_score)}" + (f" ({total_note})" if total_note else ""),
             style="bold",
         )
     )

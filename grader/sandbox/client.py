@@ -304,3 +304,18 @@ class Worker:
         if len(raw) > self.limits.output_bytes:
             text += f"\n[output truncated at {self.limits.output_bytes // 1024} KB]"
         return text
+
+    def output_mark(self) -> int:
+        """Where the output stands now: pass it to `output_since` to read what came after."""
+        return os.fstat(self._out.fileno()).st_size
+
+    def output_since(self, mark: int, limit: int) -> str:
+        """What student code printed after `mark` (from `output_mark`), stripped of control
+        characters: its last `limit` bytes, as the last calls (a search's shrunk case) matter most."""
+        start = max(mark, self.output_mark() - limit)
+        # pread leaves the shared file offset alone: the worker keeps appending where it was.
+        raw = os.pread(self._out.fileno(), limit, start)
+        text = clean_output(raw.decode("utf-8", "replace"))
+        if start > mark:
+            text = f"[{start - mark} bytes of earlier output left out]\n" + text
+        return text

@@ -45,12 +45,14 @@ class Staged:
 def find_package(src: Path, module_names: list[str]) -> Path:
     src = Path(src)
     if not src.is_dir():
-        raise SubmissionError(f"{src} is not a folder")
+        raise SubmissionError("the submission is not a folder")
     if (src / "assignments").is_dir():
         return src / "assignments"
     if any((src / f"{m}.py").is_file() for m in module_names):
         return src
-    raise SubmissionError(f"{src} holds neither an assignments/ package nor any of {', '.join(m + '.py' for m in module_names)}")
+    # No path in the text: in a batch, src is the grader's own temporary copy, which means nothing
+    # to a student reading the feedback.
+    raise SubmissionError(f"the submission holds neither an assignments/ package nor any of {', '.join(m + '.py' for m in module_names)}")
 
 
 def stage(src: Path, dest: Path, module_names: list[str]) -> Staged:

@@ -42,10 +42,16 @@ def contract_check(ctx: Ctx, layer: Layer) -> Verdict:
     case = layer.sample(np.random.default_rng(ctx.seed(layer.forward + "/contract", False)))
     try:
         problems = _forward_problems(ctx, layer, case)
-        if layer.backward:
-            problems += _backward_problems(ctx, layer, case)
     except CallFailure as exc:
         return Verdict("failed", f"{exc.message}\non {case.summary()}", case.counterexample())
+    if layer.backward:
+        try:
+            problems += _backward_problems(ctx, layer, case)
+        except CallFailure as exc:
+            # The backward failed, not the forward this check is named for: say so first.
+            blame = f"{layer.backward_name} failed in this contract check (it checks {layer.forward} and {layer.backward_name} together)"
+            kept = f"; {layer.forward} itself kept the contract" if not problems else ""
+            return Verdict("failed", f"{blame}{kept}:\n{exc.message}\non {case.summary()}", case.counterexample())
     if problems:
         return Verdict("failed", "\n".join([f"contract broken on {case.summary()}:", *problems]), case.counterexample())
     what = "plain ndarrays of the right shape, float, finite; inputs untouched" if not layer.exact else "plain int values"

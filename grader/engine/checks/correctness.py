@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.compare import compare, compare_exact
+from grader.engine import repro
 from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
 from grader.engine.context import CaseFailure, Ctx, Verdict
 from grader.engine.diagnose import likely_mistakes
@@ -75,16 +76,22 @@ def run_search(ctx: Ctx, layer: Layer, name: str, prop: Callable[[Case], CaseFai
     )
     if found is None:
         return Verdict("passed", f"passed on {tried} {'hidden' if hidden else 'generated'} cases")
-    return failure_verdict(ctx, layer, found.case, found.failure, shrunk=found.shrunk)
+    stem = None if hidden else found.failure.function  # a hidden case is never written out
+    return failure_verdict(ctx, layer, found.case, found.failure, shrunk=found.shrunk, repro_stem=stem)
 
 
-def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, shrunk: bool = False, note: str = "") -> Verdict:
-    """The failure as feedback; for a hidden check the engine keeps only a fixed sentence (grader.redact)."""
+def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, shrunk: bool = False, note: str = "", repro_stem: str | None = None) -> Verdict:
+    """The failure as feedback; for a hidden check the engine keeps only a fixed sentence (grader.redact).
+    `repro_stem` (public checks only): where `check --repro` asks, the case is written out as files."""
     first_line = failure.text.splitlines()[0] if failure.text else "failed"
     if failure.input_free:
         return Verdict("failed", failure.text)
+    folder = ctx.options.repro_dir
+    script = None
+    if folder is not None and repro_stem and not layer.exact and failure.expected is not None:
+        script = repro.write(folder, repro_stem, ctx.part, layer, case, failure.function, failure.output, failure.expected, failure.dout)
     where = "the smallest failing input found" if shrunk else "failing input"
-    lines = [f"{failure.function}: {first_line}", f"{where}: {case.summary()}"]
+    lines = [_named(failure.function, first_line), f"{where}: {case.summary()}"]
     if note:
         lines.append(note)
     lines += failure.text.splitlines()[1:]
@@ -92,7 +99,14 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
     lines += [f"likely mistake: {h}" for h in hints]
     if failure.traceback:
         lines += ["traceback (your code):", failure.traceback.rstrip()]
+    if script is not None:
+        lines.append(f"reproduce it: python {script}")
     return Verdict("failed", "\n".join(lines), case.counterexample())
+
+
+def _named(function: str, line: str) -> str:
+    """The headline led by the function at fault, said once ("f raised ..." is not "f: f raised ...")."""
+    return line if line.startswith((f"{function}:", f"{function} ")) else f"{function}: {line}"
 
 
 def forward_check(ctx: Ctx, layer: Layer, hidden: bool) -> Verdict:
@@ -114,4 +128,4 @@ def example_check(ctx: Ctx, example: Example) -> Verdict:
         failure = fatal.failure  # type: ignore[assignment]  # a property's Fatal holds its CaseFailure
     if failure is None:
         return Verdict("passed", f"passed: {example.note}")
-    return failure_verdict(ctx, layer, example.case, failure, note=f"this example: {example.note}")
+    return failure_verdict(ctx, layer, example.case, failure, note=f"this example: {example.note}", repro_stem=f"{failure.function}_{example.key}")

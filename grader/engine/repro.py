@@ -1,0 +1,77 @@
+"""`check --repro DIR`: a failing public case as files a student can rerun without the grader's sandbox.
+
+For one failing comparison it writes `repro_<stem>.npz` (the case's arrays, the upstream gradient
+`dout` where there is one, and the reference's `expected` output) and `repro_<stem>.py`, a script
+that needs numpy only: it imports the student's module from the folder it is run in (or the one
+given as its argument), calls the function on those inputs, and prints the comparison in
+`check`'s own words (it imports `grader.compare`, which needs numpy only). Never for a hidden
+check: the callers pass no stem for one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.paths import REPO
+from grader.spec import Case, Layer, PartSpec
+
+SCRIPT = '''"""Rerun {function} on the case `check` found failing: python {script} [FOLDER holding assignments/]."""
+import importlib
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+FOLDER = Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+sys.path[:0] = [str(FOLDER), {grader!r}]
+from grader.compare import Tolerance, compare  # numpy only, no torch
+
+try:
+    module = importlib.import_module("assignments.{module}")
+except ModuleNotFoundError:
+    module = importlib.import_module("{module}")
+data = np.load(HERE / "{npz}")
+ARGS = {args!r}  # (name, None) for an array stored in the .npz, else (name, value)
+args = [data["arg_" + name] if value is None else value for name, value in ARGS]
+result = getattr(module, "{forward}")(*args)
+out = result[0] if {returns_cache!r} else result
+got = out
+if {output!r} is not None:
+    grads = getattr(module, "{backward}")(data["dout"], result[1])
+    got = grads[{output!r}] if isinstance(grads, (tuple, list)) else grads
+print("{function}: " + compare(got, data["expected"], Tolerance({rtol!r}, {atol!r})).describe("{label}"))
+'''
+
+
+def write(folder: Path, stem: str, part: PartSpec, layer: Layer, case: Case, function: str, output: int | None, expected: Any, dout: Any) -> Path:
+    """The .npz and the script of one failing comparison; -> the script's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {f"arg_{n}": v for n, v in zip(case.names, case.values) if isinstance(v, np.ndarray)}
+    arrays["expected"] = np.asarray(expected)
+    if dout is not None:
+        arrays["dout"] = np.asarray(dout)
+    npz = folder / f"repro_{stem}.npz"
+    np.savez(npz, **arrays)  # type: ignore[arg-type]
+    script = folder / f"repro_{stem}.py"
+    script.write_text(
+        SCRIPT.format(
+            function=function,
+            script=script.name,
+            grader=str(REPO),
+            module=part.module,
+            npz=npz.name,
+            args=[(n, None if isinstance(v, np.ndarray) else v) for n, v in zip(case.names, case.values)],
+            forward=layer.forward,
+            backward=layer.backward_name,
+            returns_cache=layer.returns_cache,
+            output=output,
+            rtol=layer.tol.rtol,
+            atol=layer.tol.atol,
+            label="out" if output is None else f"d{layer.arrays[output]}",
+        )
+    )
+    return script
