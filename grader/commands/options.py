@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import click
 
+from grader.course import Assignment, CourseError, load_course
 from grader.parts import BY_NAME
 
 device_option = click.option(
@@ -44,3 +49,26 @@ parts_option = click.option(
     help=f"Parts to grade, separated by commas or spaces, or the option repeated (default: all of {', '.join(BY_NAME)}).",
 )
 parts_argument = click.argument("parts", nargs=-1, callback=_parts_callback, metavar="[PART]...")
+
+
+def course_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--course FILE` and `--assignment NAME`: which assignment of which course file."""
+    command = click.option(
+        "--assignment", default=None, metavar="NAME", help="An assignment of the course file [default: its only one, or every part without a course file]."
+    )(command)
+    return click.option(
+        "--course",
+        "course_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="GRADELAB_COURSE",
+        default=None,
+        help="The course file (course.toml) declaring the assignments [default: $GRADELAB_COURSE].",
+    )(command)
+
+
+def chosen_assignment(course_path: Path | None, name: str | None) -> Assignment:
+    """The assignment asked for; a malformed course file or an unknown name stops the command."""
+    try:
+        return load_course(course_path).assignment(name)
+    except CourseError as exc:
+        raise click.UsageError(str(exc)) from None
