@@ -1,4 +1,5 @@
 """grader/engine/diagnose.py: generic patterns behind a wrong value."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 
 from grader.compare import Tolerance
 from grader.engine.diagnose import generic
+from grader.spec import Case
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
 EXPECTED = np.arange(1.0, 13.0).reshape(3, 4)
@@ -30,9 +32,25 @@ def test_swapped_axes():
     assert generic(square.T.copy(), square, TOL) == ["your values are the expected ones with the last two axes swapped"]
 
 
-def test_a_gradient_of_the_wrong_shape_is_about_cropping_the_padding():
-    (hint,) = generic(np.zeros((3, 6)), EXPECTED, TOL, gradient=True)
-    assert "crop the padding" in hint
+def padded_case(pad: int) -> Case:
+    return Case(("x", "w", "b", "stride", "pad"), (EXPECTED, EXPECTED, EXPECTED[0], 1, pad))
+
+
+def test_a_dx_larger_than_x_on_a_padded_case_is_about_cropping_the_padding():
+    (hint,) = generic(np.zeros((3, 6)), EXPECTED, TOL, gradient="x", case=padded_case(1))
+    assert "dx has shape (3, 6)" in hint and "x is (3, 4)" in hint and "crop the padding" in hint
+
+
+def test_an_empty_dx_names_the_crop_that_keeps_nothing_at_pad_zero():
+    (hint,) = generic(np.zeros((3, 0)), EXPECTED, TOL, gradient="x", case=padded_case(0))
+    assert "dx_pad[p:-p] keeps nothing" in hint
+
+
+@pytest.mark.parametrize(("name", "got"), [("b", (1,)), ("w", (3, 6)), ("x", (3, 6))])
+def test_a_wrong_shaped_gradient_other_than_a_padded_dx_says_nothing_of_padding(name: str, got: tuple[int, ...]):
+    case = padded_case(0 if name == "x" else 1)
+    (hint,) = generic(np.zeros(got), EXPECTED, TOL, gradient=name, case=case)
+    assert f"d{name} has shape {got}" in hint and "padding" not in hint
 
 
 def test_nothing_to_say_about_unrelated_values_or_non_arrays():

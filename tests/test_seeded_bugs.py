@@ -1,26 +1,36 @@
 """Each seeded bug is caught in its own part, and every other part still gets full marks."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 from grader.hidden import MESSAGES as HIDDEN_MESSAGES
+from grader.parts import PARTS
+from grader.results import SubmissionResult
 from conftest import grade
 from seeded_bugs import SEEDED_BUGS, SeededBug, materialize
 
-# The feedback names the mistake where a known-bug diagnosis or a generic pattern applies.
-HINTS = {
-    "conv_kernel_flipped": "kernel flipped",
-    "conv_dw_one_sample": "first sample only",
-    "conv_pad_one_side": "shape is off by",
-    "conv_dx_crop_pad_zero": "shape of the input it belongs to",
-    "maxpool_grad_all_ties": "every tied maximum",
-    "avgpool_not_divided": "scale factor",
-    "rnn_tanh_grad_one_minus_h": "1 - h**2",
-    "rnn_no_grad_through_time": "through time",
-    "rnn_dh0_zeros": "is 0",
-    "residual_missing_skip_grad": "shortcut's gradient",
+# Every hint each seeded bug's feedback gives, and nothing else: a diagnosis must fire only where
+# its mistake is present (a wrong-shaped db once got "crop the padding off dx"). A bug absent from
+# this table gets no "likely mistake" line at all; one listed gets exactly these.
+HINTS: dict[str, tuple[str, ...]] = {
+    "conv_kernel_flipped": ("kernel flipped",),
+    "conv_dw_one_sample": ("first sample only",),
+    "conv_pad_one_side": ("the shape is off by (0, 0, -1, -1)",),
+    "conv_output_size_off_by_one": ("the shape is off by (0, 0, -1, 0)",),
+    "conv_dx_crop_pad_zero": ("dx_pad[p:-p] keeps nothing",),
+    "maxpool_grad_all_ties": ("every tied maximum",),
+    "avgpool_not_divided": ("scale factor",),
+    "rnn_tanh_grad_one_minus_h": ("1 - h**2",),
+    "rnn_no_grad_through_time": ("through time",),
+    "rnn_dh0_zeros": ("every value you returned is 0",),
+    "residual_missing_skip_grad": ("shortcut's gradient",),
 }
+
+
+def hint_lines(result: SubmissionResult) -> set[str]:
+    return {line for c in result.checks for line in c.message.splitlines() if line.startswith("likely mistake:")}
 
 
 @pytest.mark.parametrize("bug", SEEDED_BUGS, ids=lambda b: b.name)
@@ -33,9 +43,18 @@ def test_seeded_bug_is_caught_in_its_own_part_only(bug: SeededBug, tmp_path: Pat
     for part in result.parts:
         if part.part != bug.part:
             assert part.score == pytest.approx(part.max_score, abs=1e-9), (part.part, [c.message for c in part.checks if c.outcome != "passed"])
-    feedback = "\n".join(c.message for c in own.checks if c.visibility == "public")
-    if bug.name in HINTS:
-        assert HINTS[bug.name] in feedback
+    hints = hint_lines(result)
+    expected = HINTS.get(bug.name, ())
+    assert len(hints) == len(expected), (bug.name, hints)
+    for says in expected:
+        assert any(says in h for h in hints), (bug.name, says, hints)
+
+
+def test_every_declared_diagnosis_fires_for_a_seeded_bug():
+    """A spec's diagnosis no seeded bug triggers is untested: the table above must name each."""
+    declared = {d.hint for part in PARTS for d in part.diagnoses}
+    expected = [says for hints in HINTS.values() for says in hints]
+    assert all(any(says in hint for says in expected) for hint in declared), declared
 
 
 def test_failure_feedback_shows_the_shrunk_input_and_errors(tmp_path: Path):

@@ -22,14 +22,24 @@ def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Toler
             continue
         if variant is not None and compare(failure.actual, variant, tol).ok:
             hints.append(d.hint)
-    return hints or generic(failure.actual, failure.expected, tol, gradient=failure.output is not None)
+    return hints or generic(failure.actual, failure.expected, tol, gradient=_gradient_of(part, failure), case=case)
 
 
-def generic(actual: Any, expected: Any, tol: Tolerance, gradient: bool = False) -> list[str]:
+def _gradient_of(part: PartSpec, failure: CaseFailure) -> str | None:
+    """The input whose gradient failed (`x` for dx), or None for a forward's output."""
+    if failure.output is None:
+        return None
+    for layer in part.layers:
+        if layer.backward_name == failure.function and failure.output < len(layer.arrays):
+            return layer.arrays[failure.output]
+    return "the input"
+
+
+def generic(actual: Any, expected: Any, tol: Tolerance, gradient: str | None = None, case: Case | None = None) -> list[str]:
     if not isinstance(actual, np.ndarray) or not isinstance(expected, np.ndarray):
         return []
-    if actual.shape != expected.shape and gradient:
-        return ["a gradient always has the shape of the input it belongs to (crop the padding off dx exactly)"]
+    if actual.shape != expected.shape and gradient is not None:
+        return [_gradient_shape_hint(actual.shape, expected.shape, gradient, case)]
     if actual.shape != expected.shape:
         diff = [a - e for a, e in zip(actual.shape, expected.shape)] if actual.ndim == expected.ndim else None
         if diff and any(diff) and all(abs(d) <= 2 for d in diff):
@@ -50,3 +60,16 @@ def generic(actual: Any, expected: Any, tol: Tolerance, gradient: bool = False) 
     if expected.ndim >= 2 and actual.shape == actual.swapaxes(-1, -2).shape and compare(actual.swapaxes(-1, -2), expected, tol).ok:
         return ["your values are the expected ones with the last two axes swapped"]
     return []
+
+
+def _gradient_shape_hint(got: tuple[int, ...], want: tuple[int, ...], name: str, case: Case | None) -> str:
+    """A gradient of the wrong shape: it always has its input's shape. Only a dx larger than x on
+    a padded case is blamed on padding left on it; a db or dw of the wrong shape is not."""
+    hint = f"d{name} has shape {got}, but a gradient always has the shape of the input it belongs to: {name} is {want}"
+    pad = case.get("pad") if case is not None and "pad" in case.names else 0
+    padded = pad is not None and bool(np.any(np.asarray(pad) > 0))
+    if name == "x" and len(got) == len(want) and 0 in got and 0 not in want:
+        hint += " (it is empty: with pad = 0, a crop written dx_pad[p:-p] keeps nothing; crop with dx_pad[p:p + H])"
+    elif name == "x" and padded and len(got) == len(want) and all(g >= w for g, w in zip(got, want)):
+        hint += " (crop the padding off dx exactly)"
+    return hint
