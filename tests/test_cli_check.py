@@ -1,6 +1,7 @@
 """`cli.py check`, as a student runs it: a table per part, the total, and an honest exit code."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -73,6 +74,7 @@ def test_check_takes_grades_parts_and_sandbox_options():
 def test_check_repro_writes_a_numpy_only_script_that_prints_checks_max_error(tmp_path):
     root = variant(tmp_path, "conv", (VECTORIZED / "assignments" / "conv.py").read_text().replace(
         "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)), (x.shape",
+        "    print('DEBUG forward called with', x.shape)\n"
         "    return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + 0.5, (x.shape",
     ))
     repro = tmp_path / "repro"
@@ -82,15 +84,22 @@ def test_check_repro_writes_a_numpy_only_script_that_prints_checks_max_error(tmp
     assert script.is_file() and (repro / "repro_conv2d_forward.npz").is_file()
     flat = " ".join(run.stdout.split())
     assert "reproduce it: python" in flat and "repro_conv2d_forward.py" in flat
+    assert "Your code printed (during this check):" in flat and "DEBUG forward called with (1, 1," in flat
     # A fresh process in which importing torch fails: the script needs numpy only.
     blocked = "import sys, runpy; sys.modules['torch'] = None; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
     rerun = subprocess.run([sys.executable, "-c", blocked, str(script), str(root)], cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
-    assert rerun.returncode == 0, rerun.stderr
-    first = rerun.stdout.splitlines()[0]
+    assert rerun.returncode == 1, rerun.stderr  # a mismatch: the script fails, as check does
+    assert rerun.stdout.startswith("DEBUG forward called with")  # the student's own print, as in a debugger
+    first = next(line for line in rerun.stdout.splitlines() if line.startswith("conv2d_forward:"))
     assert first.startswith("conv2d_forward: out: ") and "max abs error 0.5 at" in first, first
     max_error = first.split("max abs error ")[1].split(" at ")[0]
     assert f"max abs error {max_error}" in flat
+    # The loop's last steps: fix, rerun the script (it matches now), and check passes.
+    shutil.copy(VECTORIZED / "assignments" / "conv.py", root / "assignments" / "conv.py")
+    fixed = subprocess.run([sys.executable, "-c", blocked, str(script), str(root)], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert fixed.returncode == 0 and fixed.stdout.splitlines()[-1] == "conv2d_forward: out: matches", fixed.stdout + fixed.stderr
 
 
 def test_a_checks_printed_output_keeps_its_last_bytes_where_it_is_long(tmp_path):

@@ -43,7 +43,9 @@ got = out
 if {output!r} is not None:
     grads = getattr(module, "{backward}")(data["dout"], result[1])
     got = grads[{output!r}] if isinstance(grads, (tuple, list)) else grads
-print("{function}: " + compare(got, data["expected"], Tolerance({rtol!r}, {atol!r})).describe("{label}"))
+comparison = compare(got, data["expected"], Tolerance({rtol!r}, {atol!r}))
+print("{function}: " + comparison.describe("{label}"))
+sys.exit(0 if comparison.ok else 1)
 '''
 
 
