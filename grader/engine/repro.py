@@ -1,6 +1,6 @@
 """`check --repro DIR`: a failing public case as files a student can rerun without the grader's sandbox.
 
-For one failing comparison it writes `repro_<stem>.npz` (the case's arrays, the upstream gradient
+For one failing comparison, or one call that raised or hung, it writes `repro_<stem>.npz` (the case's arrays, the upstream gradient
 `dout` where there is one, and the reference's `expected` output) and `repro_<stem>.py`, a script
 that needs numpy only: it imports the student's module from the folder it is run in (or the one
 given as its argument), calls the function on those inputs, and prints the comparison in
@@ -28,7 +28,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 FOLDER = Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
 sys.path[:0] = [str(FOLDER), {grader!r}]
-from grader.compare import Tolerance, compare  # numpy only, no torch
+from grader.compare import Tolerance, compare, compare_exact  # numpy only, no torch
 
 try:
     module = importlib.import_module("assignments.{module}")
@@ -43,7 +43,11 @@ got = out
 if {output!r} is not None:
     grads = getattr(module, "{backward}")(data["dout"], result[1])
     got = grads[{output!r}] if isinstance(grads, (tuple, list)) else grads
-comparison = compare(got, data["expected"], Tolerance({rtol!r}, {atol!r}))
+EXACT = {exact!r}  # a count (output size, cost): compared exactly, with the expected value here
+if EXACT is not None:
+    comparison = compare_exact(got, EXACT)
+else:
+    comparison = compare(got, data["expected"], Tolerance({rtol!r}, {atol!r}))
 print("{function}: " + comparison.describe("{label}"))
 sys.exit(0 if comparison.ok else 1)
 '''
@@ -53,7 +57,8 @@ def write(folder: Path, stem: str, part: PartSpec, layer: Layer, case: Case, fun
     """The .npz and the script of one failing comparison; -> the script's path."""
     folder.mkdir(parents=True, exist_ok=True)
     arrays = {f"arg_{n}": v for n, v in zip(case.names, case.values) if isinstance(v, np.ndarray)}
-    arrays["expected"] = np.asarray(expected)
+    if not layer.exact:
+        arrays["expected"] = np.asarray(expected)
     if dout is not None:
         arrays["dout"] = np.asarray(dout)
     npz = folder / f"repro_{stem}.npz"
@@ -68,12 +73,20 @@ def write(folder: Path, stem: str, part: PartSpec, layer: Layer, case: Case, fun
             npz=npz.name,
             args=[(n, None if isinstance(v, np.ndarray) else v) for n, v in zip(case.names, case.values)],
             forward=layer.forward,
-            backward=layer.backward_name,
+            backward=layer.backward_name if output is not None else "",
             returns_cache=layer.returns_cache,
             output=output,
             rtol=layer.tol.rtol,
             atol=layer.tol.atol,
-            label="out" if output is None else f"d{layer.arrays[output]}",
+            label=("value" if layer.exact else "out") if output is None else f"d{layer.arrays[output]}",
+            exact=_literal(expected) if layer.exact else None,
         )
     )
     return script
+
+
+def _literal(value: Any) -> Any:
+    """An exact expected value as plain Python ints and tuples, so the script can hold it."""
+    if isinstance(value, tuple | list):
+        return tuple(_literal(v) for v in value)
+    return value.item() if isinstance(value, np.generic) else value

@@ -14,8 +14,10 @@ from grader.engine.search import Fatal, search
 from grader.spec import Case, Example, Layer, Scale
 
 
-def _call_failure(function: str, exc: CallFailure) -> CaseFailure:
-    failure = CaseFailure(exc.message, function, traceback=exc.traceback, input_free=exc.input_free)
+def _call_failure(function: str, exc: CallFailure, output: int | None = None, expected: Any = None, dout: Any = None) -> CaseFailure:
+    """A call that raised, hung or returned what cannot be compared. `expected` (and `dout`) let
+    `check --repro` write the case out: a student reruns the raising call in a debugger."""
+    failure = CaseFailure(exc.message, function, output, expected=expected, dout=dout, traceback=exc.traceback, input_free=exc.input_free)
     if exc.fatal:
         raise Fatal(failure)
     return failure
@@ -28,7 +30,7 @@ def forward_case(ctx: Ctx, layer: Layer, case: Case, expected: Any = None) -> Ca
     try:
         out, _, _ = ctx.student(layer).forward(case)
     except CallFailure as exc:
-        return _call_failure(layer.forward, exc)
+        return _call_failure(layer.forward, exc, expected=expected)
     cmp = compare_exact(out, expected) if layer.exact else compare(out, expected, layer.tol)
     if cmp.ok:
         return None
@@ -48,7 +50,8 @@ def backward_case(ctx: Ctx, layer: Layer, case: Case, dout: Any = None) -> CaseF
             return CaseFailure(f"{layer.forward} returned no cache to pass to {backward}", backward)
         grads, _ = student.backward(dout, handle)
     except CallFailure as exc:
-        return _call_failure(backward, exc)
+        first = next((i for i, e in enumerate(expected) if e is not None), 0)
+        return _call_failure(backward, exc, first, expected[first], dout)
     texts, first = [], None
     for i, (name, got, exp) in enumerate(zip(layer.arrays, grads, expected)):
         if exp is None:
@@ -88,7 +91,7 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
         return Verdict("failed", failure.text)
     folder = ctx.options.repro_dir
     script = None
-    if folder is not None and repro_stem and not layer.exact and failure.expected is not None:
+    if folder is not None and repro_stem and failure.expected is not None:
         script = repro.write(folder, repro_stem, ctx.part, layer, case, failure.function, failure.output, failure.expected, failure.dout)
     where = "the smallest failing input found" if shrunk else "failing input"
     lines = [_named(failure.function, first_line), f"{where}: {case.summary()}"]
