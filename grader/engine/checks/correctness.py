@@ -50,8 +50,8 @@ def backward_case(ctx: Ctx, layer: Layer, case: Case, dout: Any = None) -> CaseF
             return CaseFailure(f"{layer.forward} returned no cache to pass to {backward}", backward)
         grads, _ = student.backward(dout, handle)
     except CallFailure as exc:
-        first = next((i for i, e in enumerate(expected) if e is not None), 0)
-        return _call_failure(backward, exc, first, expected[first], dout)
+        k = next((i for i, e in enumerate(expected) if e is not None), 0)
+        return _call_failure(backward, exc, k, expected[k], dout)
     texts, first = [], None
     for i, (name, got, exp) in enumerate(zip(layer.arrays, grads, expected)):
         if exp is None:
