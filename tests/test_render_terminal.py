@@ -63,6 +63,14 @@ def test_details_show_full_message_and_counterexample_of_failed_public_checks():
     assert BACKWARD_COUNTEREXAMPLE.summary in text
 
 
+def test_a_failing_input_the_message_already_names_is_shown_once():
+    said = f"{BACKWARD_MESSAGE}\nthe smallest failing input found: {BACKWARD_COUNTEREXAMPLE.summary}"
+    conv = conv_part()
+    checks = tuple(replace(c, message=said) if c.counterexample is not None else c for c in conv.checks)
+    text = _render(replace(sample_result(), parts=(replace(conv, checks=checks),)))
+    assert text.count(BACKWARD_COUNTEREXAMPLE.summary) == 1
+
+
 def test_details_never_show_the_rest_of_a_hidden_checks_message():
     text = _render(sample_result())
 

@@ -65,7 +65,8 @@ def _part_table(part: PartResult, width: int, wrap: bool = False) -> Table:
 
 def _detail_panel(check: CheckResult) -> Panel:
     body = Text(check.message)
-    if check.counterexample is not None:
+    # The engine's failure messages already name the failing input; said twice reads as two cases.
+    if check.counterexample is not None and check.counterexample.summary not in check.message:
         body.append("\n\nCounterexample: ", style="bold")
         body.append(check.counterexample.summary)
     if check.output:
