@@ -9,7 +9,17 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from grader.commands.options import device_option, part_names, parts_argument, sandbox_option, timing_option
+from grader.commands.options import (
+    assignment_parts,
+    chosen_assignment,
+    course_options,
+    device_option,
+    part_names,
+    part_points,
+    parts_argument,
+    sandbox_option,
+    timing_option,
+)
 from grader.engine.grade import grade_submission
 from grader.engine.plan import plan_part
 from grader.options import Device, GradeOptions, SandboxChoice
@@ -48,12 +58,15 @@ CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a prin
     type=click.Path(file_okay=False, path_type=Path),
     help="Write each failing public case here (.npz inputs, expected output) with a numpy-only script that reruns it.",
 )
+@course_options
 @sandbox_option
 @device_option
 @timing_option
 def check(
     parts: tuple[str, ...],
     more_parts: tuple[str, ...],
+    course_path: Path | None,
+    assignment: str | None,
     path: Path,
     brief: bool,
     summary: Path | None,
@@ -66,6 +79,8 @@ def check(
     """Grade your assignments/ (all parts, or the PARTs named: `conv rnn` or `conv,rnn`) with the
     public checks; exit 0 only when everything passes."""
     console = Console()
+    chosen_one = chosen_assignment(course_path, assignment, released=ROOT)
+    chosen = select(list(assignment_parts(chosen_one, part_names((*parts, *more_parts)))))
     # Public checks on the student's own machine: their prints leak nothing, so each failing
     # check shows what was printed while it ran.
     options = GradeOptions(
@@ -75,11 +90,11 @@ def check(
         check_output_bytes=CHECK_OUTPUT_BYTES,
         sandbox=sandbox,
         repro_dir=repro_dir.resolve() if repro_dir else None,
+        part_points=part_points(chosen_one),
     )
-    chosen = select(list(part_names((*parts, *more_parts))))
     with console.status("grading…"):
         result = grade_submission(path, chosen, options, name="your assignments")
-    render_submission(result, console, details=not brief, total_note=hidden_points_note(chosen, timing))
+    render_submission(result, console, details=not brief, total_note=hidden_points_note(chosen, options))
     if summary is not None:
         with summary.open("a") as f:
             f.write(to_markdown_summary(result) + "\n")
@@ -88,9 +103,9 @@ def check(
     sys.exit(0 if result.score >= result.max_score and all(c.outcome == "passed" for c in result.checks) else 1)
 
 
-def hidden_points_note(parts: Sequence[PartSpec], timing: bool) -> str:
+def hidden_points_note(parts: Sequence[PartSpec], options: GradeOptions) -> str:
     """How many points `grade` adds with the hidden checks, which `check` never runs."""
-    every = GradeOptions(visibility=("public", "hidden"), timing=timing)
+    every = GradeOptions(visibility=("public", "hidden"), timing=options.timing, part_points=options.part_points)
     planned = [p for part in parts for p in plan_part(part, every)]
     hidden = sum(p.points for p in planned if p.visibility == "hidden")
     if not hidden:
