@@ -31,20 +31,8 @@ from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, e
 from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
-from grader.commands.options import (
-    PUBLIC_SEED,
-    allow_public_seed_option,
-    assignment_parts,
-    chosen_assignment,
-    config_option,
-    configured_seed,
-    course_options,
-    device_option,
-    part_points,
-    parts_option,
-    sandbox_option,
-    timing_option,
-)
+from grader.commands.options import assignment_parts, chosen_assignment, course_options, device_option, part_points, parts_option, sandbox_option, timing_option
+from grader.commands.seed import PUBLIC_SEED, allow_public_seed_option, config_option, configured_seed
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
 from grader.render.terminal import render_batch

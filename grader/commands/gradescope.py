@@ -8,17 +8,8 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from grader.commands.options import (
-    allow_public_seed_option,
-    assignment_parts,
-    chosen_assignment,
-    config_option,
-    course_options,
-    part_points,
-    parts_option,
-    required_seed,
-    timing_option,
-)
+from grader.commands.options import assignment_parts, chosen_assignment, course_options, part_points, parts_option, timing_option
+from grader.commands.seed import allow_public_seed_option, config_option, required_seed
 from grader.gradescope.build import build_autograder_zip
 from grader.gradescope.run import AutograderConfig, run_autograder
 from grader.parts import select

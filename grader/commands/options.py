@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from grader.batch.config import load_config
 from grader.course import Assignment, CourseError, load_course
 from grader.parts import BY_NAME
 from grader.release_manifest import MANIFEST, Manifest, ManifestError
@@ -93,7 +92,7 @@ def _released_assignment(path: Path, name: str | None) -> Assignment:
     unknown = [p for p in manifest.parts if p not in BY_NAME]
     if unknown:
         raise click.UsageError(f"{path}: names part(s) {', '.join(unknown)} that this repository does not hold")
-    return Assignment(manifest.assignment, manifest.parts, dict(manifest.points))
+    return Assignment(manifest.assignment, manifest.parts, dict(manifest.scaled))
 
 
 def assignment_parts(assignment: Assignment, named: tuple[str, ...]) -> tuple[str, ...]:
@@ -107,39 +106,3 @@ def assignment_parts(assignment: Assignment, named: tuple[str, ...]) -> tuple[st
 def part_points(assignment: Assignment) -> tuple[tuple[str, float], ...]:
     """The assignment's points per part, as `GradeOptions.part_points` takes them."""
     return tuple((part, float(total)) for part, total in assignment.points.items())
-
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    envvar="GRADELAB_CONFIG",
-    help="The instructor's TOML configuration (hidden_seed = N), kept out of the student repository.",
-)
-allow_public_seed_option = click.option(
-    "--allow-public-seed",
-    is_flag=True,
-    help="Accept hidden seed 0 when none is configured (a demo or a test): anyone with the code can reproduce the hidden checks.",
-)
-PUBLIC_SEED = (
-    "no hidden seed is configured (--hidden-seed, hidden_seed in --config or $GRADELAB_CONFIG, or $GRADELAB_HIDDEN_SEED), "
-    "so the hidden checks use seed 0: anyone with the code can reproduce their inputs"
-)
-
-
-def configured_seed(given: int | None, config_path: Path | None) -> int | None:
-    """The hidden seed given, or configured as `grade` reads it; None when there is none."""
-    if given is not None:
-        return given
-    try:
-        return load_config(config_path).hidden_seed
-    except (OSError, ValueError) as exc:
-        raise click.UsageError(f"the instructor configuration cannot be used: {exc}") from None
-
-
-def required_seed(given: int | None, config_path: Path | None, allow_public: bool) -> int:
-    """The hidden seed of a command that ships or starts something: unset is an error unless allowed."""
-    seed = configured_seed(given, config_path)
-    if seed is None and not allow_public:
-        raise click.UsageError(f"{PUBLIC_SEED}. Configure one, or pass --allow-public-seed to accept seed 0.")
-    return 0 if seed is None else seed
