@@ -73,9 +73,10 @@ def release(req: Request) -> tuple[Manifest, Path]:
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    record = write_record(req.records, manifest)  # before git: a failed commit leaves a valid, recorded release
     if req.git:
         git_commit(out, manifest)
-    return manifest, write_record(req.records, manifest)
+    return manifest, record
 
 
 def collect(root: Path, assignment: Assignment) -> dict[str, bytes]:
