@@ -134,6 +134,21 @@ def test_the_manifest_lists_every_file_but_the_editable_ones_with_its_sha256(rel
 
 
 @end_to_end
+def test_the_released_check_grades_the_released_assignment_at_its_points(released: dict):
+    from click import UsageError
+
+    from grader.commands.options import chosen_assignment
+
+    out = released["out"]
+    chosen = chosen_assignment(None, None, released=out)
+    assert (chosen.name, chosen.parts, dict(chosen.points)) == ("hw1", ("shapes", "conv"), {"conv": 30.0})
+    with pytest.raises(UsageError, match="released for assignment 'hw1', not 'hw2'"):
+        chosen_assignment(None, "hw2", released=out)
+    course = out.parent / "course.toml"
+    assert chosen_assignment(course, "hw2", released=out).parts == ("pooling", "rnn")  # a course file named wins
+
+
+@end_to_end
 def test_the_instructors_record_is_the_manifest(released: dict):
     manifest = Manifest.from_json((released["out"] / MANIFEST).read_text(), MANIFEST)
     assert read_record(released["records"], manifest.release) == manifest
