@@ -48,3 +48,6 @@ class GradeOptions:
     # does: its feedback leaves printed output out, as hidden checks share the submission.
     check_output_bytes: int = 0
     repro_dir: Path | None = None  # `check --repro`: write each failing public case here (grader.engine.repro)
+    # An assignment's points: (part, total) pairs; that part's checks are scaled to sum to the
+    # total (grader.engine.plan). Parts not named keep their spec's points.
+    part_points: tuple[tuple[str, float], ...] = ()

@@ -31,7 +31,10 @@ class ManifestError(ValueError):
 @dataclass(frozen=True)
 class Manifest:
     """One release. `files` maps every released path outside `editable` (and this manifest) to its
-    sha256; `editable` are the paths a student may change (`assignments/<part>.py`)."""
+    sha256; `editable` are the paths a student may change (`assignments/<part>.py`). `points` is
+    each part's total in the assignment (with the speed checks, as `grade` runs by default);
+    `scaled` the totals the course file set, whose checks are scaled to them: what the released
+    `check` passes as `GradeOptions.part_points`, so it scores each check as `grade` will."""
 
     release: str
     assignment: str
@@ -43,6 +46,7 @@ class Manifest:
     created: str  # ISO 8601, UTC
     editable: tuple[str, ...]
     files: Mapping[str, str] = field(default_factory=dict)
+    scaled: Mapping[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, **asdict(self)}, indent=2, sort_keys=True) + "\n"
@@ -64,6 +68,7 @@ class Manifest:
                 created=str(data["created"]),
                 editable=tuple(str(p) for p in data["editable"]),
                 files={str(k): str(v) for k, v in data["files"].items()},
+                scaled={str(k): float(v) for k, v in data.get("scaled", {}).items()},
             )
         except ManifestError:
             raise

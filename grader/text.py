@@ -7,18 +7,33 @@ encoder (SQLite, a file, XML) accepts. `clean_output` removes all of these; ever
 such text enters a result, a note or a gradebook row goes through it.
 
 Each output format then has its own rule, here and nowhere else: `markdown_inline` and
-`markdown_fenced` (feedback.md, job summaries), `xml_text` (JUnit), `csv_cell` (spreadsheets),
-`storable` (SQLite), `file_name` (a gradebook name that is also a folder) and `type_name` (a type
-name the worker reports). The sandbox side cannot import this module (it stands alone), and an
-input reader runs without numpy: `wire.safe_name` applies `type_name`'s rule there, and
-`tests/test_text.py` holds the two to the same output.
+`markdown_fenced` (feedback.md, job summaries), `xml_text` (JUnit), `ci_log` (a CI job's log),
+`workflow_data` and `workflow_property` (a GitHub workflow command's message and properties),
+`csv_cell` (spreadsheets), `storable` (SQLite), `file_name` (a gradebook name that is also a
+folder) and `type_name` (a type name the worker reports). The sandbox side cannot import this
+module (it stands alone), and an input reader runs without numpy: `wire.safe_name` applies
+`type_name`'s rule there, and `tests/test_text.py` holds the two to the same output.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["clean_output", "clean_line", "markdown_inline", "markdown_fenced", "xml_text", "csv_cell", "storable", "file_name", "type_name"]
+__all__ = [
+    "clean_output",
+    "clean_line",
+    "markdown_inline",
+    "markdown_fenced",
+    "xml_text",
+    "ci_log",
+    "workflow_data",
+    "workflow_property",
+    "csv_cell",
+    "storable",
+    "file_name",
+    "type_name",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -65,6 +80,36 @@ _ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 
 def xml_text(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
+
+
+# What a CI runner reads as a command in its own log. GitHub: `::name ...::data` at a line's
+# start after any leading whitespace, and the older `##[name ...]data` anywhere in a line.
+# GitLab: `section_start:TIME:NAME` / `section_end:...` before "\r\x1b[0K" (clean_output already
+# removes \r and ESC; the marker words are broken too, in case a later renderer adds them).
+# Every `::` is broken, not only a leading one: a renderer that wraps a long line can start a
+# new line with any `::` the text holds.
+_CI_COMMAND = re.compile(r":(?=:)|##\[|section_(?=(?:start|end):)")
+
+
+def ci_log(text: str) -> str:
+    """Untrusted text for a CI log: cleaned, with every form of workflow command or log-section
+    marker broken by a space (`::error::x` -> `: :error: :x`), so it reads as typed and acts as nothing."""
+    # Invisible format characters (zero-width space, soft hyphen, word joiner) go first: the
+    # runner's culture-aware comparison may skip them, so ":\u200b:" could still read as "::".
+    visible = "".join(ch for ch in clean_output(text) if unicodedata.category(ch) != "Cf")
+    return _CI_COMMAND.sub(lambda m: {":": ": ", "##[": "## ["}.get(m.group(), "section "), visible)
+
+
+def workflow_data(text: str) -> str:
+    """The message of a GitHub workflow command (`::error ...::MESSAGE`), escaped as the runner
+    unescapes it: one line whatever the text holds. `%` goes first, or its own escapes would double."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def workflow_property(text: str) -> str:
+    """A property value of a GitHub workflow command (`file=`, `title=`): as `workflow_data`, and
+    `:` and `,`, which would end the value or the property list."""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 # A cell starting with one of these is a formula to Excel/Sheets/LibreOffice (OWASP "CSV

@@ -43,3 +43,12 @@ def test_the_spec_fingerprint_follows_what_was_asked_but_not_the_device():
     assert spec_fingerprint(parts, replace(base, hidden_seed=2)) != fp
     assert spec_fingerprint(parts, replace(base, limits=Limits(call_seconds=3))) != fp
     assert spec_fingerprint(select(["conv", "rnn"]), base) != fp
+
+
+def test_an_assignments_points_change_the_fingerprint():
+    parts = select(["conv"])
+    base = GradeOptions(visibility=("public", "hidden"), hidden_seed=1)
+    thirty = spec_fingerprint(parts, replace(base, part_points=(("conv", 30.0),)))
+    assert thirty != spec_fingerprint(parts, base)
+    assert thirty != spec_fingerprint(parts, replace(base, part_points=(("conv", 40.0),)))
+    assert thirty == spec_fingerprint(parts, replace(base, part_points=(("conv", 30),)))

@@ -41,9 +41,12 @@ def grader_version(root: Path = REPO) -> str:
 
 
 def spec_fingerprint(parts: Sequence[PartSpec], options: GradeOptions) -> str:
-    """16 hex digits naming what was asked: parts, visibility, seed, timing, scale and limits.
+    """16 hex digits naming what was asked: parts, visibility, seed, timing, scale, limits and the
+    assignment's points per part.
 
     The device is left out on purpose: references on a GPU and on a CPU agree within tolerance.
+    Points enter only when an assignment sets some, so rows graded before course files existed
+    keep their fingerprint.
     """
     asked = {
         "parts": [p.name for p in parts],
@@ -54,4 +57,6 @@ def spec_fingerprint(parts: Sequence[PartSpec], options: GradeOptions) -> str:
         "search_budget_seconds": options.search_budget_seconds,
         "limits": asdict(options.limits),
     }
+    if options.part_points:
+        asked["part_points"] = sorted([name, float(total)] for name, total in options.part_points)
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()[:16]

@@ -8,6 +8,7 @@ from grader.commands.check import check
 from grader.commands.grade import grade
 from grader.commands.gradebook import gradebook_group
 from grader.commands.gradescope import gradescope_group
+from grader.commands.release import release_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,3 +20,4 @@ main.add_command(check)
 main.add_command(grade)
 main.add_command(gradebook_group)
 main.add_command(gradescope_group)
+main.add_command(release_command)

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
-from grader.commands.options import device_option, part_names, parts_argument, sandbox_option, timing_option
+from grader.ci.annotations import failure_annotations
+from grader.ci.log import commands_stopped, neutralised
+from grader.ci.mode import advisory_note, detect_forge
+from grader.commands.options import (
+    assignment_parts,
+    chosen_assignment,
+    course_options,
+    device_option,
+    part_names,
+    part_points,
+    parts_argument,
+    sandbox_option,
+    timing_option,
+)
 from grader.engine.grade import grade_submission
 from grader.engine.plan import plan_part
 from grader.options import Device, GradeOptions, SandboxChoice
@@ -22,6 +37,7 @@ from grader.spec import PartSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a printed array's flood
+CI_WIDTH = 120  # a CI log is no terminal: rich would assume 80 columns and cut the feedback
 
 
 @click.command()
@@ -48,24 +64,38 @@ CHECK_OUTPUT_BYTES = 2000  # per check: enough for a few debug lines, not a prin
     type=click.Path(file_okay=False, path_type=Path),
     help="Write each failing public case here (.npz inputs, expected output) with a numpy-only script that reruns it.",
 )
+@click.option(
+    "--ci/--no-ci",
+    "ci",
+    default=None,
+    help="Report for a CI job: job summary, error annotations at your functions, student output kept inert "
+    "[default: on when GITHUB_ACTIONS or GITLAB_CI is set].",
+)
+@course_options
 @sandbox_option
 @device_option
 @timing_option
 def check(
     parts: tuple[str, ...],
     more_parts: tuple[str, ...],
+    course_path: Path | None,
+    assignment: str | None,
     path: Path,
     brief: bool,
     summary: Path | None,
     junit: Path | None,
     repro_dir: Path | None,
+    ci: bool | None,
     sandbox: SandboxChoice,
     device: Device,
     timing: bool,
 ) -> None:
     """Grade your assignments/ (all parts, or the PARTs named: `conv rnn` or `conv,rnn`) with the
     public checks; exit 0 only when everything passes."""
-    console = Console()
+    forge = detect_forge(ci, os.environ)
+    console = Console(width=CI_WIDTH) if forge else Console()
+    chosen_one = chosen_assignment(course_path, assignment, released=ROOT)
+    chosen = select(list(assignment_parts(chosen_one, part_names((*parts, *more_parts)))))
     # Public checks on the student's own machine: their prints leak nothing, so each failing
     # check shows what was printed while it ran.
     options = GradeOptions(
@@ -75,25 +105,41 @@ def check(
         check_output_bytes=CHECK_OUTPUT_BYTES,
         sandbox=sandbox,
         repro_dir=repro_dir.resolve() if repro_dir else None,
+        part_points=part_points(chosen_one),
     )
-    chosen = select(list(part_names((*parts, *more_parts))))
-    with console.status("grading…"):
-        result = grade_submission(path, chosen, options, name="your assignments")
-    render_submission(result, console, details=not brief, total_note=hidden_points_note(chosen, timing))
+    # In CI, everything printed while grading and reporting is student text or may quote it.
+    with commands_stopped(console.file, forge):
+        with console.status("grading…"):
+            result = grade_submission(path, chosen, options, name="your assignments")
+        shown = neutralised(result) if forge else result
+        render_submission(shown, console, details=not brief, total_note=hidden_points_note(chosen, options))
+    # `check` runs the public checks only: every report it writes says the grade comes elsewhere.
+    note = advisory_note(*_hidden_points(chosen, options))
+    if forge == "github":
+        workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
+        for annotation in failure_annotations(result, path, workspace):
+            console.file.write(annotation.github() + "\n")
+        console.file.flush()
+    if forge:
+        console.print(Text(note, style="bold"), soft_wrap=True)
     if summary is not None:
         with summary.open("a") as f:
-            f.write(to_markdown_summary(result) + "\n")
+            f.write(to_markdown_summary(result, note) + "\n")
     if junit is not None:
-        write_junit([result], junit)
+        write_junit([result], junit, note)
     sys.exit(0 if result.score >= result.max_score and all(c.outcome == "passed" for c in result.checks) else 1)
 
 
-def hidden_points_note(parts: Sequence[PartSpec], timing: bool) -> str:
+def hidden_points_note(parts: Sequence[PartSpec], options: GradeOptions) -> str:
     """How many points `grade` adds with the hidden checks, which `check` never runs."""
-    every = GradeOptions(visibility=("public", "hidden"), timing=timing)
-    planned = [p for part in parts for p in plan_part(part, every)]
-    hidden = sum(p.points for p in planned if p.visibility == "hidden")
+    hidden, total = _hidden_points(parts, options)
     if not hidden:
         return ""
-    total = sum(p.points for p in planned)
     return f"public checks only; the hidden checks add {format_points(hidden)} more points, out of {format_points(total)}, and run in `grade`"
+
+
+def _hidden_points(parts: Sequence[PartSpec], options: GradeOptions) -> tuple[float, float]:
+    """(points of the hidden checks, points of every check) of `parts`, at the assignment's points."""
+    every = GradeOptions(visibility=("public", "hidden"), timing=options.timing, part_points=options.part_points)
+    planned = [p for part in parts for p in plan_part(part, every)]
+    return sum(p.points for p in planned if p.visibility == "hidden"), sum(p.points for p in planned)

@@ -27,12 +27,12 @@ from rich.text import Text
 
 from grader.batch import run as batch
 from grader.batch.backends import Backend, BackendError, DaskBackend, LocalBackend
-from grader.batch.config import load_config
 from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
 from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
-from grader.commands.options import device_option, parts_option, sandbox_option, timing_option
+from grader.commands.options import assignment_parts, chosen_assignment, course_options, device_option, part_points, parts_option, sandbox_option, timing_option
+from grader.commands.seed import PUBLIC_SEED, allow_public_seed_option, config_option, configured_seed
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
 from grader.render.terminal import render_batch
@@ -55,13 +55,9 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 @click.option(
     "--hidden-seed", type=int, default=None, help="Seed of the hidden checks' inputs [default: from --config or $GRADELAB_HIDDEN_SEED]; keep it from students."
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    envvar="GRADELAB_CONFIG",
-    help="The instructor's TOML configuration (hidden_seed = N), kept out of the student repository.",
-)
+@config_option
+@allow_public_seed_option
+@course_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Submissions graded at once [default: the number of cores].")
 @click.option(
     "--timeout",
@@ -103,6 +99,9 @@ class GradeRequest:
     parts: tuple[str, ...]
     hidden_seed: int | None
     config_path: Path | None
+    allow_public_seed: bool
+    course_path: Path | None
+    assignment: str | None
     jobs: int | None
     limit: float
     deadline: str | None
@@ -117,12 +116,13 @@ class GradeRequest:
 
 def _grade(req: GradeRequest) -> None:
     console = Console(stderr=True)
+    assignment = chosen_assignment(req.course_path, req.assignment)
     try:
-        chosen = select(list(req.parts))
+        chosen = select(list(assignment_parts(assignment, req.parts)))
         when = parse_deadline(req.deadline) if req.deadline else None
     except (KeyError, ValueError) as exc:
         raise click.BadParameter(str(exc.args[0])) from None
-    hidden_seed = _hidden_seed(req.hidden_seed, req.config_path, console)
+    hidden_seed = _hidden_seed(req.hidden_seed, req.config_path, req.allow_public_seed, console)
     _warn_without_sandbox(req.sandbox, console)
     options = GradeOptions(
         visibility=("public", "hidden"),
@@ -131,6 +131,7 @@ def _grade(req: GradeRequest) -> None:
         timing=req.timing,
         examples_scale=req.examples_scale,
         sandbox=req.sandbox,
+        part_points=part_points(assignment),
     )
     req.out_dir.mkdir(parents=True, exist_ok=True)
     book_path = req.book_path or req.out_dir / FILENAME
@@ -192,18 +193,12 @@ def _write_files(entry: Entry, out_dir: Path, console: Console) -> None:
         console.print(f"[bold red]error:[/] the files of {escape(entry.name)} could not be written ({escape(str(exc))})", highlight=False)
 
 
-def _hidden_seed(given: int | None, config_path: Path | None, console: Console) -> int:
-    if given is not None:
-        return given
-    config = load_config(config_path)
-    if config.hidden_seed is None:
-        console.print(
-            "[yellow]note:[/] no hidden seed configured (--hidden-seed, --config, $GRADELAB_HIDDEN_SEED): "
-            "hidden checks use seed 0, which anyone with this code can reproduce",
-            highlight=False,
-        )
-        return 0
-    return config.hidden_seed
+def _hidden_seed(given: int | None, config_path: Path | None, allow_public: bool, console: Console) -> int:
+    """The hidden seed; unset, grading goes on with seed 0 under a warning nobody can miss."""
+    seed = configured_seed(given, config_path)
+    if seed is None and not allow_public:
+        console.print(Panel(Text(f"{PUBLIC_SEED}. Pass --allow-public-seed to accept that."), title="WARNING: public hidden seed", border_style="bold red"))
+    return 0 if seed is None else seed
 
 
 def _warn_without_sandbox(choice: str, console: Console) -> None:

@@ -8,7 +8,8 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from grader.commands.options import parts_option, timing_option
+from grader.commands.options import assignment_parts, chosen_assignment, course_options, part_points, parts_option, timing_option
+from grader.commands.seed import allow_public_seed_option, config_option, required_seed
 from grader.gradescope.build import build_autograder_zip
 from grader.gradescope.run import AutograderConfig, run_autograder
 from grader.parts import select
@@ -25,14 +26,15 @@ def gradescope_group() -> None:
 @gradescope_group.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @parts_option
+@course_options
 @click.option(
     "--hidden-seed",
     type=int,
-    envvar="GRADELAB_HIDDEN_SEED",
-    default=0,
-    show_envvar=True,
-    help="Seed of the hidden checks' inputs (stored in the zip, which students never see).",
+    default=None,
+    help="Seed of the hidden checks' inputs, stored in the zip, which students never see [default: from --config or $GRADELAB_HIDDEN_SEED, as grade reads it].",
 )
+@config_option
+@allow_public_seed_option
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=10),
@@ -49,12 +51,34 @@ def gradescope_group() -> None:
 )
 @click.option("--examples-scale", type=click.FloatRange(min=0.01), default=1.0, hidden=True)
 @timing_option
-def build(out: Path, parts: tuple[str, ...], hidden_seed: int, time_limit: float, hidden_visibility: str, examples_scale: float, timing: bool) -> None:
+def build(
+    out: Path,
+    parts: tuple[str, ...],
+    course_path: Path | None,
+    assignment: str | None,
+    hidden_seed: int | None,
+    config_path: Path | None,
+    allow_public_seed: bool,
+    time_limit: float,
+    hidden_visibility: str,
+    examples_scale: float,
+    timing: bool,
+) -> None:
     """Write OUT (a .zip) to upload as a Gradescope programming assignment's autograder."""
-    names = list(parts)
-    config = AutograderConfig(tuple(names), hidden_seed, timing, examples_scale, time_limit, hidden_visibility)  # type: ignore[arg-type]
+    chosen_one = chosen_assignment(course_path, assignment)
+    names = assignment_parts(chosen_one, parts)
+    seed = required_seed(hidden_seed, config_path, allow_public_seed)
+    config = AutograderConfig(
+        names,
+        seed,
+        timing,
+        examples_scale,
+        time_limit,
+        hidden_visibility,  # type: ignore[arg-type]
+        part_points=part_points(chosen_one),
+    )
     members = build_autograder_zip(out, config)
-    chosen = ", ".join(p.name for p in select(names))
+    chosen = ", ".join(p.name for p in select(list(names)))
     Console(stderr=True).print(Text(f"wrote {out} ({len(members)} files; parts: {chosen}); upload it as the autograder"))
 
 

@@ -12,7 +12,8 @@ points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from grader.options import GradeOptions
 from grader.results import Kind, Visibility
@@ -48,6 +49,23 @@ class Planned:
 
 
 def plan_part(part: PartSpec, options: GradeOptions) -> list[Planned]:
+    """The part's checks of the visibilities asked, with their points scaled to the assignment's
+    total for the part where `options.part_points` names one.
+
+    The scale comes from the part's full plan (public and hidden, under the same timing setting),
+    never from the visibilities asked, so `check` (public only) and `grade` give every check the
+    same points. Every consumer of a check's points (the engine, a stopped submission's zeroed
+    result, check's note on the hidden points) reads them here.
+    """
+    planned = _full_plan(part, options)
+    target = dict(options.part_points).get(part.name)
+    total = sum(p.points for p in planned)
+    if target is not None and total > 0 and not math.isclose(total, target, rel_tol=1e-12):
+        planned = [replace(p, points=p.points * target / total) for p in planned]
+    return [p for p in planned if p.visibility in options.visibility]
+
+
+def _full_plan(part: PartSpec, options: GradeOptions) -> list[Planned]:
     planned: list[Planned] = []
     for layer in part.layers:
         planned += _plan_layer(part.name, layer, options)
@@ -66,7 +84,7 @@ def plan_part(part: PartSpec, options: GradeOptions) -> list[Planned]:
                 example=ex,
             )
         )
-    return [p for p in planned if p.points > 0 and p.visibility in options.visibility]
+    return [p for p in planned if p.points > 0]
 
 
 def _plan_layer(part: str, layer: Layer, options: GradeOptions) -> list[Planned]:

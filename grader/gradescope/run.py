@@ -36,6 +36,7 @@ class AutograderConfig:
     examples_scale: float = 1.0
     time_limit: float = 540.0  # seconds; Gradescope's default limit is 10 minutes
     hidden_visibility: GradescopeVisibility = "after_published"
+    part_points: tuple[tuple[str, float], ...] = ()  # the assignment's points per part (GradeOptions.part_points)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -43,12 +44,19 @@ class AutograderConfig:
     @staticmethod
     def from_json(text: str) -> AutograderConfig:
         d = json.loads(text)
-        return AutograderConfig(**{**d, "parts": tuple(d.get("parts", ()))})
+        points = tuple((str(part), float(total)) for part, total in d.get("part_points", ()))
+        return AutograderConfig(**{**d, "parts": tuple(d.get("parts", ())), "part_points": points})
 
 
 def grade_upload(submission: Path, config: AutograderConfig) -> SubmissionResult:
     parts = select(list(config.parts))
-    options = GradeOptions(visibility=("public", "hidden"), hidden_seed=config.hidden_seed, timing=config.timing, examples_scale=config.examples_scale)
+    options = GradeOptions(
+        visibility=("public", "hidden"),
+        hidden_seed=config.hidden_seed,
+        timing=config.timing,
+        examples_scale=config.examples_scale,
+        part_points=config.part_points,
+    )
     sub = read_folder(submission, name="submission")
     if sub.problem:
         return failed_result(sub.name, parts, options, sub.problem)

@@ -1,15 +1,10 @@
-"""The course's assignment parts, in the order they are graded and reported."""
+"""The course's assignment parts, in the order they are graded and reported (see `registry`)."""
 
 from __future__ import annotations
 
-from grader.parts.conv import CONV
-from grader.parts.pooling import POOLING
-from grader.parts.residual import RESIDUAL
-from grader.parts.rnn import RNN
-from grader.parts.shapes import SHAPES
+from grader.parts.registry import PARTS
 from grader.spec import PartSpec
 
-PARTS: tuple[PartSpec, ...] = (SHAPES, CONV, POOLING, RNN, RESIDUAL)
 BY_NAME: dict[str, PartSpec] = {p.name: p for p in PARTS}
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 import reference.conv
 from grader.compare import Tolerance
-from grader.parts.strategies import CONV_ARGS, conv_cases
+from grader.parts.strategies.conv import CONV_ARGS, conv_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
 # The lecture's worked example: an 8x8 binary image under a horizontal-edge filter.

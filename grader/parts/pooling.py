@@ -6,7 +6,8 @@ import numpy as np
 
 import reference.pooling
 from grader.compare import Tolerance
-from grader.parts.strategies import POOL_ARGS, distinct_values, pool_cases
+from grader.parts.strategies import distinct_values
+from grader.parts.strategies.pooling import POOL_ARGS, pool_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
 TOL = Tolerance(rtol=1e-7, atol=1e-9)

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 import reference.residual
 from grader.compare import Tolerance
-from grader.parts.strategies import residual_case, residual_cases
+from grader.parts.strategies.residual import residual_case, residual_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 from reference.autograd import pair, traced
 

@@ -8,7 +8,7 @@ import numpy as np
 
 import reference.rnn
 from grader.compare import Tolerance
-from grader.parts.strategies import RNN_ARGS, RNN_STEP_ARGS, rnn_cases, rnn_state, rnn_step_cases
+from grader.parts.strategies.rnn import RNN_ARGS, RNN_STEP_ARGS, rnn_cases, rnn_state, rnn_step_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import reference.shapes
-from grader.parts.strategies import COST_ARGS, OUTPUT_SIZE_ARGS, cost_cases, output_size_cases
+from grader.parts.strategies.shapes import COST_ARGS, OUTPUT_SIZE_ARGS, cost_cases, output_size_cases
 from grader.spec import Case, Example, Layer, PartSpec, Points
 
 COUNTS = dict(forward=2, hidden_forward=1, contract=0.5)

@@ -39,16 +39,15 @@ def _part(part: PartResult) -> list[str]:
     return lines + [""]
 
 
-def to_markdown_summary(result: SubmissionResult) -> str:
-    """Heading with the total, how it was graded, warnings, then a table per part."""
+def to_markdown_summary(result: SubmissionResult, note: str = "") -> str:
+    """Heading with the total, a `note` (the grader's own words, shown as a quote), how it was
+    graded, warnings, then a table per part."""
     result = redact(result, "student")
     total = f"{format_points(result.score)} / {format_points(result.max_score)}"
-    lines = [
-        f"## {_inline(result.submission)}: {total}",
-        "",
-        f"Device: {_inline(result.device)} · Sandbox: {_inline(result.sandbox)}",
-        "",
-    ]
+    lines = [f"## {_inline(result.submission)}: {total}", ""]
+    if note:
+        lines += [f"> {line}" for line in note.splitlines()] + [""]
+    lines += [f"Device: {_inline(result.device)} · Sandbox: {_inline(result.sandbox)}", ""]
     if result.warnings:
         lines += [f"- ⚠️ {_inline(w)}" for w in result.warnings] + [""]
     for part in result.parts:
