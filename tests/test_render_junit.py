@@ -116,3 +116,15 @@ def test_write_junit_writes_the_same_xml_and_no_temp_file(tmp_path: Path):
 
     assert path.read_text(encoding="utf-8") == to_junit_xml([sample_result()])
     assert [p.name for p in tmp_path.iterdir()] == ["junit.xml"]
+
+
+def test_points_are_properties_of_suites_and_cases_and_the_note_is_said_twice():
+    note = "Advisory: the grade -- comes from elsewhere."
+    root = _parse(to_junit_xml([sample_result()], note))
+    conv = _suite(root, "alice.conv")
+
+    assert {p.get("name"): p.get("value") for p in conv.find("properties")} == {"score": "7.5", "max_score": "22.5", "note": note}
+    backward = conv.findall("testcase")[1]
+    assert {p.get("name"): p.get("value") for p in backward.find("properties")} == {"points": "0", "max_points": "5"}
+    assert note.replace("--", "- -") in to_junit_xml([sample_result()], note).split("<testsuite ")[0]
+    assert root.get("tests") == "7"  # the comment counts as no suite

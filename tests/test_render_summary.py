@@ -111,3 +111,10 @@ def test_warnings_are_listed():
     markdown = to_markdown_summary(sample_result())
 
     assert "- ⚠️ student code printed 12 KiB; output truncated" in markdown
+
+
+def test_a_note_is_quoted_under_the_heading():
+    md = to_markdown_summary(sample_result(), "Advisory: public checks only.\nThe grade adds hidden checks.")
+
+    assert md.splitlines()[:5] == ["## alice: 12.5 / 50", "", "> Advisory: public checks only.", "> The grade adds hidden checks.", ""]
+    assert ">" not in to_markdown_summary(sample_result()).splitlines()[2]

@@ -3,9 +3,9 @@
 Two layers. Every string of the result a log shows goes through `text.ci_log`, which breaks each
 form of workflow command (`::x::`, `##[x]`) and GitLab section marker. On GitHub the whole report
 is also printed between `::stop-commands::TOKEN` and `::TOKEN::`: the runner then acts on no
-command until it meets the token, which is drawn at random in this process after nothing of the
-student's could read it, so even text that escaped the first layer (a renderer that reflows a
-line, a form not yet known) stays text.
+command until it meets the token, which is drawn at random in the grader's process once the
+student's code has stopped running (it only ever runs in the sandboxed worker), so even text that
+escaped the first layer (a renderer that reflows a line, a form not yet known) stays text.
 """
 
 from __future__ import annotations

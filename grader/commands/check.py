@@ -107,10 +107,11 @@ def check(
         repro_dir=repro_dir.resolve() if repro_dir else None,
         part_points=part_points(chosen_one),
     )
-    # In CI, everything printed while grading and reporting is student text or may quote it.
+    with console.status("grading…"):
+        result = grade_submission(path, chosen, options, name="your assignments")
+    # The report quotes the student's prints and exceptions: in CI, made inert and (GitHub)
+    # fenced by a token drawn only now, once the student's code has stopped running.
     with commands_stopped(console.file, forge):
-        with console.status("grading…"):
-            result = grade_submission(path, chosen, options, name="your assignments")
         shown = neutralised(result) if forge else result
         render_submission(shown, console, details=not brief, total_note=hidden_points_note(chosen, options))
     # `check` runs the public checks only: every report it writes says the grade comes elsewhere.
