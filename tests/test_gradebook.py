@@ -120,7 +120,7 @@ def test_a_version_1_gradebook_is_migrated_to_check_rows_keyed_by_id(tmp_path: P
     conn.execute("UPDATE submissions SET result_json = ?", (json.dumps(legacy),))
     conn.commit()
     conn.close()
-    with pytest.raises(GradebookError, match="schema version 2"):
+    with pytest.raises(GradebookError, match="schema version 3"):
         Gradebook(path, create=False)  # a reader never writes, so it cannot migrate
     with Gradebook(path) as book:
         migrated = book.entry("alice")

@@ -21,13 +21,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from grader.collection import Collected
 from grader.results import SubmissionResult
 from grader.text import storable as storable_text
 
 # 2: checks are keyed by their stable id (grader.engine.plan), not their label. A version-1
 # gradebook is migrated when opened for a batch: its check rows are rebuilt from the stored
 # results; its grader version differs, so every submission is regraded by that batch.
-SCHEMA_VERSION = 2
+# 3: each row keeps its collection (grader.collection): student, due date, push time, lateness,
+# penalty, final score and flags. A version-2 row gains them empty, its final score its raw score.
+SCHEMA_VERSION = 3
 FILENAME = "gradebook.sqlite"
 
 Status = Literal["graded", "timeout", "crashed", "empty"]
@@ -52,7 +55,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     max_score REAL NOT NULL,
     seconds REAL NOT NULL,
     graded_at TEXT NOT NULL,
-    result_json TEXT NOT NULL
+    result_json TEXT NOT NULL,
+    {collection}
 );
 CREATE TABLE IF NOT EXISTS checks (
     submission TEXT NOT NULL REFERENCES submissions(name) ON DELETE CASCADE,
@@ -71,6 +75,25 @@ CREATE TABLE IF NOT EXISTS checks (
     PRIMARY KEY (submission, id)
 );
 """
+
+
+# The collection's columns (version 3), added to a version-2 table by _migrate_from_2.
+_COLLECTION = (
+    ("assignment", "TEXT NOT NULL DEFAULT ''"),
+    ("student", "TEXT NOT NULL DEFAULT ''"),
+    ("email", "TEXT NOT NULL DEFAULT ''"),
+    ("due", "TEXT NOT NULL DEFAULT ''"),
+    ("due_source", "TEXT NOT NULL DEFAULT ''"),
+    ("submitted_at", "TEXT NOT NULL DEFAULT ''"),
+    ("timed_by", "TEXT NOT NULL DEFAULT ''"),
+    ("late_seconds", "REAL NOT NULL DEFAULT 0"),
+    ("penalty_fraction", "REAL NOT NULL DEFAULT 0"),
+    ("late_policy", "TEXT NOT NULL DEFAULT ''"),
+    ("penalty", "REAL NOT NULL DEFAULT 0"),  # points off the raw score (`score`)
+    ("final_score", "REAL NOT NULL DEFAULT 0"),
+    ("flags", "TEXT NOT NULL DEFAULT '[]'"),  # JSON: [{"kind": ..., "text": ...}]
+)
+_SCHEMA = _SCHEMA.replace("{collection}", ",\n    ".join(f"{name} {kind}" for name, kind in _COLLECTION))
 
 
 class GradebookError(Exception):
@@ -94,6 +117,15 @@ class Entry:
     host: str
     graded_at: str
     result: SubmissionResult
+    collected: Collected = Collected()
+
+    @property
+    def penalty(self) -> float:
+        return self.collected.penalty(self.result.score)
+
+    @property
+    def final(self) -> float:
+        return self.collected.final(self.result.score)
 
 
 def now() -> str:
@@ -136,10 +168,17 @@ class Gradebook:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) == 1:
+                return
+            version = int(row[0])
+            if version == 1:
                 _migrate_from_1(db)
-            elif int(row[0]) != SCHEMA_VERSION:
+                version = 2
+            if version == 2:
+                _migrate_from_2(db)
+                version = 3
+            if version != SCHEMA_VERSION:
                 raise GradebookError(f"{self.path} has schema version {row[0]}; this grader reads version {SCHEMA_VERSION}")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -178,6 +217,20 @@ class Gradebook:
             _insert(db, "submissions", _submission_row(entry))
             _insert_checks(db, entry.name, entry.result)
         return entry
+
+    def dues(self) -> dict[str, str]:
+        """name -> the due date its row was graded under ("" none)."""
+        return dict(self.conn.execute("SELECT name, due FROM submissions").fetchall())
+
+    def update_collected(self, name: str, collected: Collected) -> None:
+        """A row's collection as this batch sees it (a changed extension, roster or record), its
+        grade untouched: the penalty and final score follow from the stored raw score."""
+        row = self.conn.execute("SELECT score FROM submissions WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return
+        values = _collection_row(storable_collected(collected), float(row[0]))
+        with self._transaction() as db:
+            db.execute(f"UPDATE submissions SET {', '.join(f'{k} = :{k}' for k in values)} WHERE name = :name", {**values, "name": name})
 
     def entries(self, names: Sequence[str] | None = None) -> list[Entry]:
         """Rows in name order: all of them, or those named (a name with no row is left out)."""
@@ -227,6 +280,25 @@ def _submission_row(entry: Entry) -> dict[str, Any]:
         "seconds": r.seconds,
         "graded_at": entry.graded_at,
         "result_json": json.dumps(r.to_dict()),
+        **_collection_row(entry.collected, r.score),
+    }
+
+
+def _collection_row(c: Collected, raw: float) -> dict[str, Any]:
+    return {
+        "assignment": c.assignment,
+        "student": c.student,
+        "email": c.email,
+        "due": c.due,
+        "due_source": c.due_source,
+        "submitted_at": c.submitted_at,
+        "timed_by": c.timed_by,
+        "late_seconds": c.late_seconds,
+        "penalty_fraction": c.penalty_fraction,
+        "late_policy": c.late_policy,
+        "penalty": c.penalty(raw),
+        "final_score": c.final(raw),
+        "flags": json.dumps([{"kind": f.kind, "text": f.text} for f in c.flags]),
     }
 
 
@@ -260,7 +332,15 @@ def _migrate_from_1(db: sqlite3.Connection) -> None:
     db.execute(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS checks") :].rstrip().rstrip(";"))
     for name, result_json in db.execute("SELECT name, result_json FROM submissions").fetchall():
         _insert_checks(db, name, SubmissionResult.from_dict(json.loads(result_json)))
-    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+
+def _migrate_from_2(db: sqlite3.Connection) -> None:
+    """Version 2 had no collection: its rows gain the columns empty, the final score the raw one."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(submissions)")}
+    for name, kind in _COLLECTION:
+        if name not in have:
+            db.execute(f"ALTER TABLE submissions ADD COLUMN {name} {kind}")
+    db.execute("UPDATE submissions SET final_score = score")
 
 
 def storable(value: Any) -> Any:
@@ -279,7 +359,11 @@ def storable_entry(entry: Entry) -> Entry:
         f: storable(getattr(entry, f))
         for f in ("name", "source", "input_kind", "revision", "content_hash", "grader_version", "spec", "error", "notes", "host", "graded_at")
     }
-    return replace(entry, **texts, result=SubmissionResult.from_dict(storable(entry.result.to_dict())))
+    return replace(entry, **texts, result=SubmissionResult.from_dict(storable(entry.result.to_dict())), collected=storable_collected(entry.collected))
+
+
+def storable_collected(c: Collected) -> Collected:
+    return Collected.from_dict(storable(c.to_dict()))
 
 
 def _entry(description: tuple, row: tuple) -> Entry:
@@ -298,6 +382,7 @@ def _entry(description: tuple, row: tuple) -> Entry:
         host=d["host"],
         graded_at=d["graded_at"],
         result=SubmissionResult.from_dict(json.loads(d["result_json"])),
+        collected=Collected.from_dict({k: d[k] for k, _ in _COLLECTION if k not in ("penalty", "final_score")} | {"flags": json.loads(d["flags"])}),
     )
 
 
