@@ -10,11 +10,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from batch_fixtures import BUGGY_SHAPES
-
 from grader.release_manifest import MANIFEST, Manifest, release_id, write_record
 
 EDITABLE = ("assignments/shapes.py",)
+STUB = "def conv2d_output_size(size, kernel, stride=1, pad=0):\n    raise NotImplementedError\n"
 RELEASED = {
     "cli.py": "print('the released cli')\n",
     "grader/__init__.py": "",
@@ -30,13 +29,13 @@ def sha(text: str | bytes) -> str:
 
 
 def make_release(dest: Path, records: Path, created: str = "2026-11-01T00:00:00+00:00", assignment: str = "hw1", extra: dict[str, str] | None = None) -> Manifest:
-    """Write a release into `dest` (the stub is the buggy shapes.py) and its record into `records`."""
+    """Write a release into `dest` (assignments/shapes.py a stub) and its record into `records`."""
     files = {**RELEASED, **(extra or {})}
-    for path, text in {**files, EDITABLE[0]: BUGGY_SHAPES}.items():
+    for path, text in {**files, EDITABLE[0]: STUB}.items():
         (dest / path).parent.mkdir(parents=True, exist_ok=True)
         (dest / path).write_text(text)
     hashes = {path: sha(text) for path, text in files.items()}
-    rid = release_id(assignment, hashes, {EDITABLE[0]: sha(BUGGY_SHAPES)})
+    rid = release_id(assignment, hashes, {EDITABLE[0]: sha(STUB)})
     manifest = Manifest(rid, assignment, ("shapes",), {"shapes": 10.0}, "2026-12-01T23:59:00+00:00", "10% off per day late, up to 3 day(s), then zero",
                         "test", created, EDITABLE, hashes)
     (dest / MANIFEST).parent.mkdir(parents=True, exist_ok=True)

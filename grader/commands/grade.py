@@ -39,6 +39,7 @@ from grader.commands.options import chosen_assignment, course_options, device_op
 from grader.course import course_path
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
+from grader.render import format_points
 from grader.render.terminal import render_batch
 from grader.sandbox.launch import choose_launcher
 from grader.spec import PartSpec
@@ -229,13 +230,11 @@ def _summarize(the_plan: batch.Plan, report: batch.Report, entries: list[Entry],
     render_batch([e.result for e in mine], Console())
     for warning in sorted({w for e in mine for w in e.result.warnings}):
         console.print(f"[bold yellow]warning:[/] {warning}", markup=True, highlight=False)
+    for e in (e for e in mine if e.penalty):
+        console.print(f"late: {e.name} {format_points(e.result.score)} - {format_points(e.penalty)} = {format_points(e.final)}", highlight=False)
     flagged = [e for e in mine if e.collected.flags]
     if flagged:
-        console.print(
-            f"{len(flagged)} submission(s) flagged (late, another release, files changed outside assignments/; scores unchanged): "
-            f"cli.py gradebook review --gradebook {book_path}",
-            highlight=False,
-        )
+        console.print(f"{len(flagged)} submission(s) flagged, raw scores unchanged: cli.py gradebook review --gradebook {book_path}", highlight=False)
     console.print(
         f"graded {len(report.graded)}, stopped {len(report.stopped)} (time limit or crash), "
         f"unchanged {len(report.skipped)}; gradebook {book_path}, files under {out_dir}{os.sep}",

@@ -72,15 +72,15 @@ def compare(snapshot: Snapshot, record: Manifest) -> list[Flag]:
             added.append(path)
     flags = []
     if workflow:
-        flags.append(Flag("workflow", f"CI workflow edited: {_listed(workflow)}"))
+        flags.append(Flag("workflow", f"{_listed(workflow)} (the CI workflow of release {record.release})"))
     if code:
-        flags.append(Flag("runs-code", f"added files that run code by themselves (conftest.py, sitecustomize.py, .pth): {_listed(code)}"))
+        flags.append(Flag("runs-code", f"{_listed(code)} (added; pytest and Python run these by themselves)"))
     if changed:
-        flags.append(Flag("changed", f"changed since release {record.release}, outside the editable files: {_listed(changed)}"))
+        flags.append(Flag("changed", f"{_listed(changed)} (outside the editable files, against release {record.release})"))
     if missing:
-        flags.append(Flag("missing", f"removed since release {record.release}: {_listed(missing)}"))
+        flags.append(Flag("missing", f"{_listed(missing)} (in release {record.release}, gone from the repository)"))
     if added:
-        flags.append(Flag("added", f"added outside the editable files: {_listed(added)}"))
+        flags.append(Flag("added", f"{_listed(added)} (not in release {record.release}, outside the editable files)"))
     if snapshot.incomplete:
         flags.append(Flag("incomplete", f"not every file was compared: {snapshot.incomplete}"))
     return flags
@@ -102,12 +102,12 @@ def release_flags(snapshot: Snapshot, records: Path, latest: Manifest | None, as
         flags.append(Flag("no-manifest", f"{snapshot.manifest}; compared with {newest}"))
         record = latest
     elif record is None:
-        flags.append(Flag("unknown-release", f"names release {snapshot.release}, which the instructor's records do not hold; compared with {newest}"))
+        flags.append(Flag("unknown-release", f"the repository names {snapshot.release}, which the instructor's records do not hold; compared with {newest}"))
         record = latest
     elif record.assignment != assignment:
-        flags.append(Flag("other-assignment", f"made from release {record.release} of assignment {record.assignment}, not {assignment}"))
+        flags.append(Flag("other-assignment", f"made from {record.release}, a release of {record.assignment}, not {assignment}"))
     elif latest is not None and record.release != latest.release:
-        flags.append(Flag("old-release", f"made from release {record.release} ({record.created}), not the newest {latest.release} ({latest.created})"))
+        flags.append(Flag("old-release", f"made from {record.release} ({record.created}); the newest release is {latest.release} ({latest.created})"))
     if record is not None:
         flags += compare(snapshot, record)
     return flags
