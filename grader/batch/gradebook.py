@@ -16,11 +16,12 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from grader.batch.gradebook_schema import SCHEMA, collected_from_row, collection_row, insert, insert_checks, migrate_from_1, migrate_from_2
 from grader.collection import Collected
 from grader.results import SubmissionResult
 from grader.text import storable as storable_text
@@ -34,66 +35,6 @@ SCHEMA_VERSION = 3
 FILENAME = "gradebook.sqlite"
 
 Status = Literal["graded", "timeout", "crashed", "empty"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS submissions (
-    name TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    input_kind TEXT NOT NULL,
-    revision TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    grader_version TEXT NOT NULL,
-    spec TEXT NOT NULL,
-    status TEXT NOT NULL,
-    error TEXT NOT NULL,
-    notes TEXT NOT NULL,
-    device TEXT NOT NULL,
-    sandbox TEXT NOT NULL,
-    host TEXT NOT NULL,
-    score REAL NOT NULL,
-    max_score REAL NOT NULL,
-    seconds REAL NOT NULL,
-    graded_at TEXT NOT NULL,
-    result_json TEXT NOT NULL,
-    {collection}
-);
-CREATE TABLE IF NOT EXISTS checks (
-    submission TEXT NOT NULL REFERENCES submissions(name) ON DELETE CASCADE,
-    id TEXT NOT NULL,
-    part TEXT NOT NULL,
-    name TEXT NOT NULL,
-    function TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    visibility TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    score REAL NOT NULL,
-    max_score REAL NOT NULL,
-    message TEXT NOT NULL,
-    counterexample TEXT,
-    seconds REAL NOT NULL,
-    PRIMARY KEY (submission, id)
-);
-"""
-
-
-# The collection's columns (version 3), added to a version-2 table by _migrate_from_2.
-_COLLECTION = (
-    ("assignment", "TEXT NOT NULL DEFAULT ''"),
-    ("student", "TEXT NOT NULL DEFAULT ''"),
-    ("email", "TEXT NOT NULL DEFAULT ''"),
-    ("due", "TEXT NOT NULL DEFAULT ''"),
-    ("due_source", "TEXT NOT NULL DEFAULT ''"),
-    ("submitted_at", "TEXT NOT NULL DEFAULT ''"),
-    ("timed_by", "TEXT NOT NULL DEFAULT ''"),
-    ("late_seconds", "REAL NOT NULL DEFAULT 0"),
-    ("penalty_fraction", "REAL NOT NULL DEFAULT 0"),
-    ("late_policy", "TEXT NOT NULL DEFAULT ''"),
-    ("penalty", "REAL NOT NULL DEFAULT 0"),  # points off the raw score (`score`)
-    ("final_score", "REAL NOT NULL DEFAULT 0"),
-    ("flags", "TEXT NOT NULL DEFAULT '[]'"),  # JSON: [{"kind": ..., "text": ...}]
-)
-_SCHEMA = _SCHEMA.replace("{collection}", ",\n    ".join(f"{name} {kind}" for name, kind in _COLLECTION))
 
 
 class GradebookError(Exception):
@@ -162,7 +103,7 @@ class Gradebook:
                 raise GradebookError(f"{self.path} is not a gradebook of schema version {SCHEMA_VERSION}")
             return
         with self._transaction() as db:
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -171,10 +112,10 @@ class Gradebook:
                 return
             version = int(row[0])
             if version == 1:
-                _migrate_from_1(db)
+                migrate_from_1(db)
                 version = 2
             if version == 2:
-                _migrate_from_2(db)
+                migrate_from_2(db)
                 version = 3
             if version != SCHEMA_VERSION:
                 raise GradebookError(f"{self.path} has schema version {row[0]}; this grader reads version {SCHEMA_VERSION}")
@@ -214,8 +155,8 @@ class Gradebook:
         with self._transaction() as db:
             db.execute("DELETE FROM checks WHERE submission = ?", (entry.name,))
             db.execute("DELETE FROM submissions WHERE name = ?", (entry.name,))
-            _insert(db, "submissions", _submission_row(entry))
-            _insert_checks(db, entry.name, entry.result)
+            insert(db, "submissions", _submission_row(entry))
+            insert_checks(db, entry.name, entry.result)
         return entry
 
     def dues(self) -> dict[str, str]:
@@ -228,7 +169,7 @@ class Gradebook:
         row = self.conn.execute("SELECT score FROM submissions WHERE name = ?", (name,)).fetchone()
         if row is None:
             return
-        values = _collection_row(storable_collected(collected), float(row[0]))
+        values = collection_row(storable_collected(collected), float(row[0]))
         with self._transaction() as db:
             db.execute(f"UPDATE submissions SET {', '.join(f'{k} = :{k}' for k in values)} WHERE name = :name", {**values, "name": name})
 
@@ -254,11 +195,6 @@ class Gradebook:
         return dict(self.conn.execute("SELECT submission, COUNT(*) FROM checks GROUP BY submission").fetchall())
 
 
-def _insert(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
-    """One row by column name: adding a column cannot shift the others."""
-    db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
-
-
 def _submission_row(entry: Entry) -> dict[str, Any]:
     r = entry.result
     return {
@@ -280,67 +216,8 @@ def _submission_row(entry: Entry) -> dict[str, Any]:
         "seconds": r.seconds,
         "graded_at": entry.graded_at,
         "result_json": json.dumps(r.to_dict()),
-        **_collection_row(entry.collected, r.score),
+        **collection_row(entry.collected, r.score),
     }
-
-
-def _collection_row(c: Collected, raw: float) -> dict[str, Any]:
-    return {
-        "assignment": c.assignment,
-        "student": c.student,
-        "email": c.email,
-        "due": c.due,
-        "due_source": c.due_source,
-        "submitted_at": c.submitted_at,
-        "timed_by": c.timed_by,
-        "late_seconds": c.late_seconds,
-        "penalty_fraction": c.penalty_fraction,
-        "late_policy": c.late_policy,
-        "penalty": c.penalty(raw),
-        "final_score": c.final(raw),
-        "flags": json.dumps([{"kind": f.kind, "text": f.text} for f in c.flags]),
-    }
-
-
-def _insert_checks(db: sqlite3.Connection, submission: str, result: SubmissionResult) -> None:
-    for c in result.checks:
-        _insert(
-            db,
-            "checks",
-            {
-                "submission": submission,
-                "id": c.id,
-                "part": c.part,
-                "name": c.name,
-                "function": c.function,
-                "kind": c.kind,
-                "visibility": c.visibility,
-                "outcome": c.outcome,
-                "score": c.score,
-                "max_score": c.max_score,
-                "message": c.message,
-                "counterexample": json.dumps(asdict(c.counterexample)) if c.counterexample else None,
-                "seconds": c.seconds,
-            },
-        )
-
-
-def _migrate_from_1(db: sqlite3.Connection) -> None:
-    """Version 1 keyed checks by (part, label): rebuild the check rows, keyed by id, from the
-    stored results (whose checks get a label-derived id until they are regraded)."""
-    db.execute("DROP TABLE checks")
-    db.execute(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS checks") :].rstrip().rstrip(";"))
-    for name, result_json in db.execute("SELECT name, result_json FROM submissions").fetchall():
-        _insert_checks(db, name, SubmissionResult.from_dict(json.loads(result_json)))
-
-
-def _migrate_from_2(db: sqlite3.Connection) -> None:
-    """Version 2 had no collection: its rows gain the columns empty, the final score the raw one."""
-    have = {row[1] for row in db.execute("PRAGMA table_info(submissions)")}
-    for name, kind in _COLLECTION:
-        if name not in have:
-            db.execute(f"ALTER TABLE submissions ADD COLUMN {name} {kind}")
-    db.execute("UPDATE submissions SET final_score = score")
 
 
 def storable(value: Any) -> Any:
@@ -382,7 +259,7 @@ def _entry(description: tuple, row: tuple) -> Entry:
         host=d["host"],
         graded_at=d["graded_at"],
         result=SubmissionResult.from_dict(json.loads(d["result_json"])),
-        collected=Collected.from_dict({k: d[k] for k, _ in _COLLECTION if k not in ("penalty", "final_score")} | {"flags": json.loads(d["flags"])}),
+        collected=collected_from_row(d),
     )
 
 
