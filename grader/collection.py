@@ -84,7 +84,3 @@ def duration_text(seconds: float) -> str:
     minutes = rest // 60
     parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes and not days else ""]
     return " ".join(p for p in parts if p) or "under a minute"
-
-
-def flags_from_json(items: list[dict[str, str]]) -> tuple[Flag, ...]:
-    return tuple(Flag(f["kind"], f["text"]) for f in items)  # type: ignore[arg-type]

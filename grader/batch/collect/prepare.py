@@ -122,7 +122,8 @@ class Collector:
             flags += release_flags(s.snapshot, self.records, self.latest, self.assignment.name)
         if late_seconds > 0:
             off = f"{fraction:.0%} off the raw score" if fraction else "no penalty"
-            flags.append(Flag("late", f"{duration_text(late_seconds)} after the due date (by {s.timed_by} time): {off}"))
+            by = "by push time" if s.timed_by == "push" else "by commit date, which the student's machine sets"
+            flags.append(Flag("late", f"{duration_text(late_seconds)} after the due date ({by}): {off}"))
         notes = s.notes
         if due.when is not None and not s.submitted_at and not s.problem:
             notes = (*notes, f"not timed: a {s.kind} carries no push or commit time, so no lateness was counted")
