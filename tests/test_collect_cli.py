@@ -151,7 +151,7 @@ def test_feedback_and_results_json_show_the_penalty_and_final_score(graded: dict
     carol = (out / "hw1-carol" / "feedback.md").read_text()
     alice = (out / "hw1-alice" / "feedback.md").read_text()
 
-    assert "late penalty 1 (1 h 1 min after the due date" in carol and "**Final score: 9 / 10**" in carol and "Raw score 10 / 10" in carol
+    assert "**Total: 10 / 10**" in carol and "Late penalty 1 (1 h 1 min after the due date" in carol and "**final score: 9 / 10**" in carol
     assert "## Flags for your instructor" in alice and "grader/check.py" in alice
     assert json.loads((out / "hw1-carol" / "results.json").read_text())["score"] == pytest.approx(9.0, abs=TOL)
 

@@ -55,14 +55,10 @@ def _part(part: PartResult) -> list[str]:
 
 
 def _collection(result: SubmissionResult, c: Collected, stale: bool) -> list[str]:
-    """The final score, the raw score and the penalty; when it was due and came; the flags."""
+    """The penalty and the final score (the total above is the raw score); when it was due and
+    came; the flags."""
     late = f" ({c.late_text()} after the due date; {inline(c.late_policy)})" if c.late_seconds > 0 else ""
-    lines = [
-        f"**Final score: {_points(c.final(result.score), result.max_score)}**",
-        "",
-        f"Raw score {_points(result.score, result.max_score)} · late penalty {format_points(c.penalty(result.score))}{late}",
-        "",
-    ]
+    lines = [f"Late penalty {format_points(c.penalty(result.score))}{late} · **final score: {_points(c.final(result.score), result.max_score)}**", ""]
     when = [
         f"Due {inline(c.due)} ({inline(c.due_source)})" if c.due else "",
         f"submitted {inline(c.submitted_at)} (by {inline(c.timed_by)})" if c.submitted_at else "",
@@ -83,10 +79,8 @@ def to_feedback_markdown(
     """The whole feedback file: total, how it was graded, then every part. With the batch's
     `collected`: the penalty, the final score, the due date, the flags, and whether it is stale."""
     result = redact(result, "student")
-    lines = [f"# Feedback: {inline(result.submission)}", ""]
-    if collected is None:
-        lines += [f"**Total: {_points(result.score, result.max_score)}**", ""]
-    else:
+    lines = [f"# Feedback: {inline(result.submission)}", "", f"**Total: {_points(result.score, result.max_score)}**", ""]
+    if collected is not None:
         lines += _collection(result, collected, stale)
     ran = result.device != "not run"  # a submission stopped or with nothing to grade ran no reference
     about = [f"Graded {inline(graded_at)}" if graded_at else "", f"references on {inline(result.device)}" if ran else ""]

@@ -56,14 +56,15 @@ class Collector:
             latest = latest_record(folder, assignment.name)
         except (ManifestError, OSError, UnicodeDecodeError) as exc:
             raise CollectError(f"a release record in {folder} cannot be read: {exc}") from None
+        folder_or_none: Path | None = folder
         if latest is None and records is None:
             if course_file is not None:
                 notes.append(
                     f"no release records of {assignment.name} in {folder} (cli.py release writes them; --records DIR names another folder): no tamper check"
                 )
             folder_or_none = None
-        else:
-            folder_or_none = folder
+        elif latest is None:
+            notes.append(f"--records {folder} holds no release of {assignment.name}: each repository is compared with the release it names, if recorded")
         return Collector(assignment, deadline, students, pushes, folder_or_none, latest), notes
 
     def student(self, name: str) -> Student | None:
