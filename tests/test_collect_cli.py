@@ -188,6 +188,25 @@ def test_a_rerun_of_the_class_command_keeps_the_extension_and_grades_nothing(gra
     assert rows(graded["out"])["hw1-bob"]["due_source"] == "extension (roster)"
 
 
+def test_an_extension_added_to_the_roster_later_lifts_the_penalty_without_a_regrade(graded: dict, tmp_path: Path):
+    """Last in this module: it changes carol's row."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER.replace("hw1-carol,s3,carol@example.com,,", "hw1-carol,s3,carol@example.com,2026-12-02T12:00:00+00:00,"))
+    before = rows(graded["out"])["hw1-carol"]
+    command = [str(a) for a in graded["command"]]
+    command[command.index("--roster") + 1] = str(roster)
+
+    output = " ".join(cli(*command).split())
+
+    after = rows(graded["out"])["hw1-carol"]
+    assert "graded 0" in output and "hw1-carol: due date changed from 2026-12-01T23:59:00+00:00 to 2026-12-02T12:00:00+00:00" in output
+    assert after["graded_at"] == before["graded_at"] and after["score"] == pytest.approx(SHAPES_MAX, abs=TOL)
+    assert after["penalty"] == pytest.approx(0.0, abs=TOL) and after["final_score"] == pytest.approx(SHAPES_MAX, abs=TOL)
+    assert json.loads(after["flags"]) == [] and after["due_source"] == "extension (roster)"
+    with open(graded["out"] / "grades.csv", newline="") as f:
+        assert float({r["submission"]: r for r in csv.DictReader(f)}["hw1-carol"]["final"]) == pytest.approx(SHAPES_MAX, abs=TOL)
+
+
 def test_a_deadline_given_for_one_student_then_the_class_command_warns_of_the_change(tmp_path: Path):
     repo = good(tmp_path / "hw1-erin")
     git(repo, "init", "-q", "-b", "main")

@@ -139,7 +139,7 @@ def test_a_row_keeps_its_collection_and_the_penalty_follows_the_raw_score(tmp_pa
         book.record(replace(entry(), collected=collected))
         back = book.entry("alice")
         row = book.conn.execute("SELECT score, penalty, final_score, flags FROM submissions").fetchone()
-        book.update_collected("alice", replace(collected, penalty_fraction=0.0, late_seconds=0.0, flags=()))
+        book.update_collected({"alice": replace(collected, penalty_fraction=0.0, late_seconds=0.0, flags=()), "nobody": collected})
         updated = book.entry("alice")
         assert book.dues() == {"alice": "2026-12-01T23:59:00+00:00"}
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -163,15 +163,16 @@ class Gradebook:
         """name -> the due date its row was graded under ("" none)."""
         return dict(self.conn.execute("SELECT name, due FROM submissions").fetchall())
 
-    def update_collected(self, name: str, collected: Collected) -> None:
-        """A row's collection as this batch sees it (a changed extension, roster or record), its
-        grade untouched: the penalty and final score follow from the stored raw score."""
-        row = self.conn.execute("SELECT score FROM submissions WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            return
-        values = collection_row(storable_collected(collected), float(row[0]))
+    def update_collected(self, collected: Mapping[str, Collected]) -> None:
+        """Rows' collections (name -> collection) as this batch sees them (a changed extension,
+        roster or record), in one transaction, their grades untouched: the penalty and final score
+        follow from each stored raw score. A name without a row is left out."""
         with self._transaction() as db:
-            db.execute(f"UPDATE submissions SET {', '.join(f'{k} = :{k}' for k in values)} WHERE name = :name", {**values, "name": name})
+            for name, c in collected.items():
+                row = db.execute("SELECT score FROM submissions WHERE name = ?", (name,)).fetchone()
+                if row is not None:
+                    values = collection_row(storable_collected(c), float(row[0]))
+                    db.execute(f"UPDATE submissions SET {', '.join(f'{k} = :{k}' for k in values)} WHERE name = :name", {**values, "name": name})
 
     def entries(self, names: Sequence[str] | None = None) -> list[Entry]:
         """Rows in name order: all of them, or those named (a name with no row is left out)."""

@@ -208,8 +208,7 @@ def _grade_into(
     for refused in the_plan.refused:
         console.print(f"[bold red]error:[/] {escape(refused)}", highlight=False)
     _warn(deadline_changes(recorded, [*the_plan.todo, *the_plan.skipped]), console)
-    for s in the_plan.skipped:  # a changed roster, extension or record applies without a regrade
-        book.update_collected(s.name, s.collected)
+    book.update_collected({s.name: s.collected for s in the_plan.skipped})  # a changed roster, extension or record applies without a regrade
     report = _run(the_plan, chosen, options, book, lambda: _backend(req.jobs, req.scheduler), req.limit, out_dir, console)
     entries = book.entries()
     stale = stale_names(entries)
