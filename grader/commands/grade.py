@@ -36,7 +36,7 @@ from grader.batch.inputs.git import parse_deadline
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
 from grader.batch.stale import stale_names, stale_warning
 from grader.commands.options import chosen_assignment, course_options, device_option, parts_option, sandbox_option, timing_option
-from grader.course import course_path
+from grader.course import Assignment, course_path
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
 from grader.render import format_points
@@ -67,6 +67,7 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
     envvar="GRADELAB_CONFIG",
     help="The instructor's TOML configuration (hidden_seed = N), kept out of the student repository.",
 )
+@course_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Submissions graded at once [default: the number of cores].")
 @click.option(
     "--timeout",
@@ -81,7 +82,6 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
     default=None,
     help='The class due date, replacing the assignment\'s: git repositories are graded at their last commit (or push) before it, e.g. "2026-12-01 23:59" (local time unless an offset is given).',
 )
-@course_options
 @click.option(
     "--pushes",
     "pushes_dir",
@@ -130,11 +130,11 @@ class GradeRequest:
     parts: tuple[str, ...]
     hidden_seed: int | None
     config_path: Path | None
+    course_path: Path | None
+    assignment: str | None
     jobs: int | None
     limit: float
     deadline: str | None
-    course_path: Path | None
-    assignment: str | None
     pushes_dir: Path | None
     roster_path: Path | None
     records_path: Path | None
@@ -149,12 +149,13 @@ class GradeRequest:
 
 def _grade(req: GradeRequest) -> None:
     console = Console(stderr=True)
+    assignment = chosen_assignment(req.course_path, req.assignment)
     try:
         chosen = select(list(req.parts))
         when = parse_deadline(req.deadline) if req.deadline else None
     except (KeyError, ValueError) as exc:
         raise click.BadParameter(str(exc.args[0])) from None
-    collector = _collector(req, when, console)
+    collector = _collector(req, assignment, when, console)
     hidden_seed = _hidden_seed(req.hidden_seed, req.config_path, console)
     _warn_without_sandbox(req.sandbox, console)
     options = GradeOptions(
@@ -175,9 +176,8 @@ def _grade(req: GradeRequest) -> None:
     _summarize(the_plan, report, entries, book_path, req.out_dir, console)
 
 
-def _collector(req: GradeRequest, when: str | None, console: Console) -> Collector:
+def _collector(req: GradeRequest, assignment: Assignment, when: str | None, console: Console) -> Collector:
     """The assignment's due date, late policy and extensions, the roster, push logs and release records."""
-    assignment = chosen_assignment(req.course_path, req.assignment)
     try:
         collector, notes = Collector.load(
             assignment, datetime.fromisoformat(when) if when else None, req.roster_path, req.pushes_dir, req.records_path, course_path(req.course_path)
