@@ -69,3 +69,18 @@ def test_a_submission_with_nothing_to_grade_says_why_once():
     text = to_feedback_markdown(result)
     assert text.count("no commit before the deadline") == 1
     assert all(c.score == 0.0 and c.outcome == "error" for c in result.checks)
+
+
+def test_a_batch_adds_the_penalty_final_score_due_date_and_flags_with_file_names_escaped():
+    from grader.collection import Collected, Flag
+
+    collected = Collected(due="2026-12-01T23:59:00+00:00", due_source="extension (roster)", submitted_at="2026-12-02T01:00:00+00:00",
+                          timed_by="push", late_seconds=3660.0, penalty_fraction=0.1, late_policy="10% off per day late",
+                          flags=(Flag("added", "[x](http://evil) *b*.py (not in release hw1-0123456789ab)"),))
+
+    text = to_feedback_markdown(sample_result(), collected=collected, stale=True)
+
+    assert "**Total: 12.5 / 50**" in text  # the raw score
+    assert "Late penalty 1.25 (1 h 1 min after the due date; 10% off per day late) · **final score: 11.25 / 50**" in text
+    assert "Due 2026-12-01T23:59:00+00:00 (extension (roster))" in text and "will be graded again" in text
+    assert "\\[x\\](http://evil)" in text and "\\*b\\*" in text  # a link and emphasis, escaped

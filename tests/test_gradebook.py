@@ -120,7 +120,7 @@ def test_a_version_1_gradebook_is_migrated_to_check_rows_keyed_by_id(tmp_path: P
     conn.execute("UPDATE submissions SET result_json = ?", (json.dumps(legacy),))
     conn.commit()
     conn.close()
-    with pytest.raises(GradebookError, match="schema version 2"):
+    with pytest.raises(GradebookError, match="schema version 3"):
         Gradebook(path, create=False)  # a reader never writes, so it cannot migrate
     with Gradebook(path) as book:
         migrated = book.entry("alice")
@@ -128,3 +128,45 @@ def test_a_version_1_gradebook_is_migrated_to_check_rows_keyed_by_id(tmp_path: P
         assert book.check_counts() == {"alice": len(stored.result.checks)}
     assert [c.id for c in migrated.result.checks] == [f"{c.part}/label:{c.name}" for c in stored.result.checks]
     assert migrated.result.score == stored.result.score
+
+
+def test_a_row_keeps_its_collection_and_the_penalty_follows_the_raw_score(tmp_path: Path):
+    from grader.collection import Collected, Flag
+
+    collected = Collected("hw1", "s1", "a@x", "2026-12-01T23:59:00+00:00", "the assignment", "2026-12-02T01:00:00+00:00", "push",
+                          3660.0, 0.1, "10% off per day", (Flag("changed", "grader/check.py"),))
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        book.record(replace(entry(), collected=collected))
+        back = book.entry("alice")
+        row = book.conn.execute("SELECT score, penalty, final_score, flags FROM submissions").fetchone()
+        book.update_collected({"alice": replace(collected, penalty_fraction=0.0, late_seconds=0.0, flags=()), "nobody": collected})
+        updated = book.entry("alice")
+        assert book.dues() == {"alice": "2026-12-01T23:59:00+00:00"}
+
+    assert back is not None and back.collected == collected
+    assert row[1] == pytest.approx(1.25, abs=TOL) and row[2] == pytest.approx(11.25, abs=TOL)  # 10% of 12.5
+    assert json.loads(row[3]) == [{"kind": "changed", "text": "grader/check.py"}]
+    assert updated is not None and updated.penalty == pytest.approx(0.0, abs=TOL) and updated.final == pytest.approx(12.5, abs=TOL)
+    assert updated.result == back.result and updated.graded_at == back.graded_at  # the grade itself untouched
+
+
+def test_a_version_2_gradebook_gains_the_collection_with_its_final_score_the_raw_one(tmp_path: Path):
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook(path) as book:
+        book.record(entry("alice"))
+    conn = sqlite3.connect(path)
+    for column in ("assignment", "student", "email", "due", "due_source", "submitted_at", "timed_by", "late_seconds",
+                   "penalty_fraction", "late_policy", "penalty", "final_score", "flags"):
+        conn.execute(f"ALTER TABLE submissions DROP COLUMN {column}")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+    with Gradebook(path) as book:
+        migrated = book.entry("alice")
+        final = book.conn.execute("SELECT final_score FROM submissions").fetchone()[0]
+    with Gradebook(path, create=False) as reader:  # now a version-3 file
+        assert reader.entry("alice") is not None
+
+    assert migrated is not None and migrated.collected.flags == () and migrated.collected.due == ""
+    assert final == pytest.approx(12.5, abs=TOL) and migrated.final == pytest.approx(12.5, abs=TOL)

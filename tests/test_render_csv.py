@@ -83,3 +83,20 @@ def test_write_replaces_the_old_file_and_leaves_no_temp_file(tmp_path: Path):
 
     assert _read(path)[1][0] == "alice"
     assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]
+
+
+def test_with_a_collection_the_penalty_final_score_flags_and_stale_mark_follow(tmp_path: Path):
+    from grader.collection import Collected, Flag
+
+    late = Collected(student="s1", email="a@x", due="2026-12-01T23:59:00+00:00", submitted_at="2026-12-03T00:00:00+00:00",
+                     timed_by="push", late_seconds=86460.0, penalty_fraction=0.2, flags=(Flag("late", "1 d after the due date"),
+                                                                                         Flag("changed", "=cmd|x")))
+    path = tmp_path / "grades.csv"
+
+    write_grades_csv([sample_result("alice"), sample_result("bob")], path, [late, Collected()], [False, True])
+
+    rows = _read(path)
+    assert rows[0][-9:] == ["penalty", "final", "flags", "stale", "student_id", "email", "due", "submitted", "late"]
+    assert rows[1][4:] == ["12.5", "50", "2.5", "10", "late: 1 d after the due date; changed: =cmd|x", "", "s1", "a@x",
+                           "2026-12-01T23:59:00+00:00", "2026-12-03T00:00:00+00:00 (push)", "1 d"]
+    assert rows[2][4:] == ["12.5", "50", "0", "12.5", "", "stale", "", "", "", "", ""]

@@ -14,63 +14,27 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from grader.batch.gradebook_schema import SCHEMA, collected_from_row, collection_row, insert, insert_checks, migrate_from_1, migrate_from_2
+from grader.collection import Collected
 from grader.results import SubmissionResult
 from grader.text import storable as storable_text
 
 # 2: checks are keyed by their stable id (grader.engine.plan), not their label. A version-1
 # gradebook is migrated when opened for a batch: its check rows are rebuilt from the stored
 # results; its grader version differs, so every submission is regraded by that batch.
-SCHEMA_VERSION = 2
+# 3: each row keeps its collection (grader.collection): student, due date, push time, lateness,
+# penalty, final score and flags. A version-2 row gains them empty, its final score its raw score.
+SCHEMA_VERSION = 3
 FILENAME = "gradebook.sqlite"
 
 Status = Literal["graded", "timeout", "crashed", "empty"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS submissions (
-    name TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    input_kind TEXT NOT NULL,
-    revision TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    grader_version TEXT NOT NULL,
-    spec TEXT NOT NULL,
-    status TEXT NOT NULL,
-    error TEXT NOT NULL,
-    notes TEXT NOT NULL,
-    device TEXT NOT NULL,
-    sandbox TEXT NOT NULL,
-    host TEXT NOT NULL,
-    score REAL NOT NULL,
-    max_score REAL NOT NULL,
-    seconds REAL NOT NULL,
-    graded_at TEXT NOT NULL,
-    result_json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS checks (
-    submission TEXT NOT NULL REFERENCES submissions(name) ON DELETE CASCADE,
-    id TEXT NOT NULL,
-    part TEXT NOT NULL,
-    name TEXT NOT NULL,
-    function TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    visibility TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    score REAL NOT NULL,
-    max_score REAL NOT NULL,
-    message TEXT NOT NULL,
-    counterexample TEXT,
-    seconds REAL NOT NULL,
-    PRIMARY KEY (submission, id)
-);
-"""
 
 
 class GradebookError(Exception):
@@ -94,6 +58,15 @@ class Entry:
     host: str
     graded_at: str
     result: SubmissionResult
+    collected: Collected = Collected()
+
+    @property
+    def penalty(self) -> float:
+        return self.collected.penalty(self.result.score)
+
+    @property
+    def final(self) -> float:
+        return self.collected.final(self.result.score)
 
 
 def now() -> str:
@@ -130,16 +103,23 @@ class Gradebook:
                 raise GradebookError(f"{self.path} is not a gradebook of schema version {SCHEMA_VERSION}")
             return
         with self._transaction() as db:
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) == 1:
-                _migrate_from_1(db)
-            elif int(row[0]) != SCHEMA_VERSION:
+                return
+            version = int(row[0])
+            if version == 1:
+                migrate_from_1(db)
+                version = 2
+            if version == 2:
+                migrate_from_2(db)
+                version = 3
+            if version != SCHEMA_VERSION:
                 raise GradebookError(f"{self.path} has schema version {row[0]}; this grader reads version {SCHEMA_VERSION}")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -175,9 +155,24 @@ class Gradebook:
         with self._transaction() as db:
             db.execute("DELETE FROM checks WHERE submission = ?", (entry.name,))
             db.execute("DELETE FROM submissions WHERE name = ?", (entry.name,))
-            _insert(db, "submissions", _submission_row(entry))
-            _insert_checks(db, entry.name, entry.result)
+            insert(db, "submissions", _submission_row(entry))
+            insert_checks(db, entry.name, entry.result)
         return entry
+
+    def dues(self) -> dict[str, str]:
+        """name -> the due date its row was graded under ("" none)."""
+        return dict(self.conn.execute("SELECT name, due FROM submissions").fetchall())
+
+    def update_collected(self, collected: Mapping[str, Collected]) -> None:
+        """Rows' collections (name -> collection) as this batch sees them (a changed extension,
+        roster or record), in one transaction, their grades untouched: the penalty and final score
+        follow from each stored raw score. A name without a row is left out."""
+        with self._transaction() as db:
+            for name, c in collected.items():
+                row = db.execute("SELECT score FROM submissions WHERE name = ?", (name,)).fetchone()
+                if row is not None:
+                    values = collection_row(storable_collected(c), float(row[0]))
+                    db.execute(f"UPDATE submissions SET {', '.join(f'{k} = :{k}' for k in values)} WHERE name = :name", {**values, "name": name})
 
     def entries(self, names: Sequence[str] | None = None) -> list[Entry]:
         """Rows in name order: all of them, or those named (a name with no row is left out)."""
@@ -201,11 +196,6 @@ class Gradebook:
         return dict(self.conn.execute("SELECT submission, COUNT(*) FROM checks GROUP BY submission").fetchall())
 
 
-def _insert(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
-    """One row by column name: adding a column cannot shift the others."""
-    db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
-
-
 def _submission_row(entry: Entry) -> dict[str, Any]:
     r = entry.result
     return {
@@ -227,40 +217,8 @@ def _submission_row(entry: Entry) -> dict[str, Any]:
         "seconds": r.seconds,
         "graded_at": entry.graded_at,
         "result_json": json.dumps(r.to_dict()),
+        **collection_row(entry.collected, r.score),
     }
-
-
-def _insert_checks(db: sqlite3.Connection, submission: str, result: SubmissionResult) -> None:
-    for c in result.checks:
-        _insert(
-            db,
-            "checks",
-            {
-                "submission": submission,
-                "id": c.id,
-                "part": c.part,
-                "name": c.name,
-                "function": c.function,
-                "kind": c.kind,
-                "visibility": c.visibility,
-                "outcome": c.outcome,
-                "score": c.score,
-                "max_score": c.max_score,
-                "message": c.message,
-                "counterexample": json.dumps(asdict(c.counterexample)) if c.counterexample else None,
-                "seconds": c.seconds,
-            },
-        )
-
-
-def _migrate_from_1(db: sqlite3.Connection) -> None:
-    """Version 1 keyed checks by (part, label): rebuild the check rows, keyed by id, from the
-    stored results (whose checks get a label-derived id until they are regraded)."""
-    db.execute("DROP TABLE checks")
-    db.execute(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS checks") :].rstrip().rstrip(";"))
-    for name, result_json in db.execute("SELECT name, result_json FROM submissions").fetchall():
-        _insert_checks(db, name, SubmissionResult.from_dict(json.loads(result_json)))
-    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def storable(value: Any) -> Any:
@@ -279,7 +237,11 @@ def storable_entry(entry: Entry) -> Entry:
         f: storable(getattr(entry, f))
         for f in ("name", "source", "input_kind", "revision", "content_hash", "grader_version", "spec", "error", "notes", "host", "graded_at")
     }
-    return replace(entry, **texts, result=SubmissionResult.from_dict(storable(entry.result.to_dict())))
+    return replace(entry, **texts, result=SubmissionResult.from_dict(storable(entry.result.to_dict())), collected=storable_collected(entry.collected))
+
+
+def storable_collected(c: Collected) -> Collected:
+    return Collected.from_dict(storable(c.to_dict()))
 
 
 def _entry(description: tuple, row: tuple) -> Entry:
@@ -298,6 +260,7 @@ def _entry(description: tuple, row: tuple) -> Entry:
         host=d["host"],
         graded_at=d["graded_at"],
         result=SubmissionResult.from_dict(json.loads(d["result_json"])),
+        collected=collected_from_row(d),
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.batch.gradebook import FILENAME, Entry
+from grader.batch.stale import stale_names
 from grader.render import write_text_atomic
 from grader.render.csv_table import write_grades_csv
 from grader.render.feedback_md import to_feedback_markdown
@@ -34,14 +35,19 @@ def reserved_names(out_dir: Path, gradebook: Path) -> tuple[str, ...]:
     return tuple(names)
 
 
-def write_submission_files(entry: Entry, out_dir: Path) -> None:
+def write_submission_files(entry: Entry, out_dir: Path, stale: bool = False) -> None:
     folder = Path(out_dir) / entry.name  # names pass text.file_name: no separators, no dot-files
     folder.mkdir(parents=True, exist_ok=True)
-    write_gradescope(entry.result, folder / "results.json")
-    write_text_atomic(folder / "feedback.md", to_feedback_markdown(entry.result, entry.notes, entry.graded_at))
+    write_gradescope(entry.result, folder / "results.json", entry.collected)
+    write_text_atomic(folder / "feedback.md", to_feedback_markdown(entry.result, entry.notes, entry.graded_at, entry.collected, stale))
+
+
+def write_grade_table_csv(entries: Sequence[Entry], path: Path) -> None:
+    """grades.csv with the collection's columns and the stale mark (`grader.batch.stale`)."""
+    stale = stale_names(entries)
+    write_grades_csv([e.result for e in entries], path, [e.collected for e in entries], [e.name in stale for e in entries])
 
 
 def write_batch_files(entries: Sequence[Entry], out_dir: Path) -> None:
-    results = [e.result for e in entries]
-    write_grades_csv(results, Path(out_dir) / GRADES_CSV)
-    write_junit(results, Path(out_dir) / JUNIT_XML)
+    write_grade_table_csv(entries, Path(out_dir) / GRADES_CSV)
+    write_junit([e.result for e in entries], Path(out_dir) / JUNIT_XML)

@@ -81,7 +81,7 @@ def plan(
 
 
 def _entry(s: Submission, result: SubmissionResult, status: Status, error: str, version: str, spec: str, host: str) -> Entry:
-    return Entry(s.name, s.source, s.kind, s.revision, s.content_hash, version, spec, status, error, s.notes, host, now(), result)
+    return Entry(s.name, s.source, s.kind, s.revision, s.content_hash, version, spec, status, error, s.notes, host, now(), result, s.collected)
 
 
 def entry_for(s: Submission, outcome: Outcome, parts: Sequence[PartSpec], options: GradeOptions, spec: str) -> Entry:

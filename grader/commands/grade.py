@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +28,18 @@ from rich.text import Text
 
 from grader.batch import run as batch
 from grader.batch.backends import Backend, BackendError, DaskBackend, LocalBackend
+from grader.batch.collect.prepare import CollectError, Collector, deadline_changes
 from grader.batch.gradebook import FILENAME, Entry, Gradebook, GradebookError, exclusive
-from grader.batch.inputs.bounded import READ_SECONDS, read_inputs
+from grader.batch.inputs.bounded import READ_SECONDS
 from grader.batch.inputs.git import parse_deadline
 from grader.batch.outputs import reserved_names, write_batch_files, write_submission_files
+from grader.batch.stale import stale_names, stale_warning
 from grader.commands.options import assignment_parts, chosen_assignment, course_options, device_option, part_points, parts_option, sandbox_option, timing_option
 from grader.commands.seed import PUBLIC_SEED, allow_public_seed_option, config_option, configured_seed
+from grader.course import Assignment, course_path
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
+from grader.render import format_points
 from grader.render.terminal import render_batch
 from grader.sandbox.launch import choose_launcher
 from grader.spec import PartSpec
@@ -70,7 +75,28 @@ def _backend(jobs: int | None, scheduler: str | None) -> Backend:
 @click.option(
     "--deadline",
     default=None,
-    help='Grade git repositories at their last commit before this time, e.g. "2026-12-01 23:59" (local time unless an offset is given).',
+    help='The class due date, replacing the assignment\'s: git repositories are graded at their last commit (or push) before it, e.g. "2026-12-01 23:59" (local time unless an offset is given).',
+)
+@click.option(
+    "--pushes",
+    "pushes_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of push logs exported from the forge, DIR/<repository>.json: the commit graded and its lateness go by push time.",
+)
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of repository,student_id,email[,extension,name,section]: whose each repository is, and their extension.",
+)
+@click.option(
+    "--records",
+    "records_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The instructor's release records, compared with each repository [default: releases/ beside the course file].",
 )
 @click.option("--regrade", is_flag=True, help="Grade every input again, even those the gradebook has for the same files.")
 @click.option("--gradebook", "book_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help=f"SQLite gradebook [default: OUT/{FILENAME}].")
@@ -105,6 +131,9 @@ class GradeRequest:
     jobs: int | None
     limit: float
     deadline: str | None
+    pushes_dir: Path | None
+    roster_path: Path | None
+    records_path: Path | None
     regrade: bool
     book_path: Path | None
     scheduler: str | None
@@ -122,6 +151,7 @@ def _grade(req: GradeRequest) -> None:
         when = parse_deadline(req.deadline) if req.deadline else None
     except (KeyError, ValueError) as exc:
         raise click.BadParameter(str(exc.args[0])) from None
+    collector = _collector(req, assignment, when, console)
     hidden_seed = _hidden_seed(req.hidden_seed, req.config_path, req.allow_public_seed, console)
     _warn_without_sandbox(req.sandbox, console)
     options = GradeOptions(
@@ -137,31 +167,54 @@ def _grade(req: GradeRequest) -> None:
     book_path = req.book_path or req.out_dir / FILENAME
     try:
         with exclusive(book_path), Gradebook(book_path) as book:
-            the_plan, report, entries = _grade_into(book, book_path, req, chosen, when, options, console)
+            the_plan, report, entries = _grade_into(book, book_path, req, chosen, collector, options, console)
     except (GradebookError, BackendError) as exc:
         raise click.ClickException(str(exc)) from None
     _summarize(the_plan, report, entries, book_path, req.out_dir, console)
 
 
+def _collector(req: GradeRequest, assignment: Assignment, when: str | None, console: Console) -> Collector:
+    """The assignment's due date, late policy and extensions, the roster, push logs and release records."""
+    try:
+        collector, notes = Collector.load(
+            assignment, datetime.fromisoformat(when) if when else None, req.roster_path, req.pushes_dir, req.records_path, course_path(req.course_path)
+        )
+    except CollectError as exc:
+        raise click.UsageError(str(exc)) from None
+    for note in notes:
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+    return collector
+
+
+def _warn(lines: list[str], console: Console) -> None:
+    for line in lines:
+        console.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False)
+
+
 def _grade_into(
-    book: Gradebook, book_path: Path, req: GradeRequest, chosen: tuple[PartSpec, ...], when: str | None, options: GradeOptions, console: Console
+    book: Gradebook, book_path: Path, req: GradeRequest, chosen: tuple[PartSpec, ...], collector: Collector, options: GradeOptions, console: Console
 ) -> tuple[batch.Plan, batch.Report, list[Entry]]:
     """Read the inputs, grade what changed into the gradebook, and render every file again."""
     out_dir = req.out_dir
+    given = {"--out": out_dir, "--pushes": req.pushes_dir, "--roster": req.roster_path, "--records": req.records_path, "--config": req.config_path}
     with console.status("reading submissions…"):
-        submissions, skipped = read_inputs(req.inputs, when, READ_SECONDS, req.jobs or _cores())
-    for warning in skipped:
-        console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
+        submissions, warnings = collector.read(req.inputs, {**given, "--course": course_path(req.course_path)}, READ_SECONDS, req.jobs or _cores())
+    _warn(warnings, console)
+    recorded = book.dues()
     the_plan = batch.plan(submissions, chosen, options, book, req.regrade, reserved_names(out_dir, book_path))
     for refused in the_plan.refused:
         console.print(f"[bold red]error:[/] {escape(refused)}", highlight=False)
+    _warn(deadline_changes(recorded, [*the_plan.todo, *the_plan.skipped]), console)
+    book.update_collected({s.name: s.collected for s in the_plan.skipped})  # a changed roster, extension or record applies without a regrade
     report = _run(the_plan, chosen, options, book, lambda: _backend(req.jobs, req.scheduler), req.limit, out_dir, console)
     entries = book.entries()
+    stale = stale_names(entries)
+    _warn([stale_warning(entries, stale)] if stale else [], console)
     # Every file is rendered again from the gradebook: a stale results.json never survives.
     fresh = {*report.graded, *report.stopped}
     for entry in entries:
-        if entry.name not in fresh:
-            _write_files(entry, out_dir, console)
+        if entry.name not in fresh or entry.name in stale:
+            _write_files(entry, out_dir, console, entry.name in stale)
     write_batch_files(entries, out_dir)
     return the_plan, report, entries
 
@@ -173,6 +226,11 @@ def _summarize(the_plan: batch.Plan, report: batch.Report, entries: list[Entry],
     render_batch([e.result for e in mine], Console())
     for warning in sorted({w for e in mine for w in e.result.warnings}):
         console.print(f"[bold yellow]warning:[/] {warning}", markup=True, highlight=False)
+    for e in (e for e in mine if e.penalty):
+        console.print(f"late: {e.name} {format_points(e.result.score)} - {format_points(e.penalty)} = {format_points(e.final)}", highlight=False)
+    flagged = [e for e in mine if e.collected.flags]
+    if flagged:
+        console.print(f"{len(flagged)} submission(s) flagged, raw scores unchanged: cli.py gradebook review --gradebook {book_path}", highlight=False)
     console.print(
         f"graded {len(report.graded)}, stopped {len(report.stopped)} (time limit or crash), "
         f"unchanged {len(report.skipped)}; gradebook {book_path}, files under {out_dir}{os.sep}",
@@ -185,10 +243,10 @@ def _summarize(the_plan: batch.Plan, report: batch.Report, entries: list[Entry],
         sys.exit(1)  # the rest was graded, but a script must notice inputs that were not
 
 
-def _write_files(entry: Entry, out_dir: Path, console: Console) -> None:
+def _write_files(entry: Entry, out_dir: Path, console: Console, stale: bool = False) -> None:
     """One submission's files; a folder that cannot be written costs that submission's files only."""
     try:
-        write_submission_files(entry, out_dir)
+        write_submission_files(entry, out_dir, stale)
     except OSError as exc:
         console.print(f"[bold red]error:[/] the files of {escape(entry.name)} could not be written ({escape(str(exc))})", highlight=False)
 

@@ -3,13 +3,16 @@
 Per part: the checks that passed, then each public check that did not, with its whole message
 (expected vs got, the likely mistake) and the smallest failing input; hidden checks show their
 name and outcome only, never their message or inputs. What the student's code printed is left
-out on purpose: code can print the hidden inputs it was called with.
+out on purpose: code can print the hidden inputs it was called with. A batch adds the raw score,
+the late penalty and the final score, the due date applied and when the work came, and the flags
+raised for the instructor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from grader.collection import Collected
 from grader.redact import redact
 from grader.render import format_points
 from grader.results import CheckResult, PartResult, SubmissionResult
@@ -51,10 +54,34 @@ def _part(part: PartResult) -> list[str]:
     return lines
 
 
-def to_feedback_markdown(result: SubmissionResult, notes: Sequence[str] = (), graded_at: str = "") -> str:
-    """The whole feedback file: total, how it was graded, then every part."""
+def _collection(result: SubmissionResult, c: Collected, stale: bool) -> list[str]:
+    """The penalty and the final score (the total above is the raw score); when it was due and
+    came; the flags."""
+    late = f" ({c.late_text()} after the due date; {inline(c.late_policy)})" if c.late_seconds > 0 else ""
+    lines = [f"Late penalty {format_points(c.penalty(result.score))}{late} · **final score: {_points(c.final(result.score), result.max_score)}**", ""]
+    when = [
+        f"Due {inline(c.due)} ({inline(c.due_source)})" if c.due else "",
+        f"submitted {inline(c.submitted_at)} (by {inline(c.timed_by)})" if c.submitted_at else "",
+    ]
+    if any(when):
+        lines += [" · ".join(w for w in when if w), ""]
+    if stale:
+        lines += ["This grade was given under another grader version or other settings than the newest grades; it will be graded again.", ""]
+    if c.flags:
+        lines += ["## Flags for your instructor", "", "These do not change your score; your instructor reviews them.", ""]
+        lines += [f"- {inline(f.kind)}: {inline(f.text)}" for f in c.flags] + [""]
+    return lines
+
+
+def to_feedback_markdown(
+    result: SubmissionResult, notes: Sequence[str] = (), graded_at: str = "", collected: Collected | None = None, stale: bool = False
+) -> str:
+    """The whole feedback file: total, how it was graded, then every part. With the batch's
+    `collected`: the penalty, the final score, the due date, the flags, and whether it is stale."""
     result = redact(result, "student")
     lines = [f"# Feedback: {inline(result.submission)}", "", f"**Total: {_points(result.score, result.max_score)}**", ""]
+    if collected is not None:
+        lines += _collection(result, collected, stale)
     ran = result.device != "not run"  # a submission stopped or with nothing to grade ran no reference
     about = [f"Graded {inline(graded_at)}" if graded_at else "", f"references on {inline(result.device)}" if ran else ""]
     lines += [" · ".join(a for a in about if a), ""]

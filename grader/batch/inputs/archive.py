@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from grader.batch.inputs.snapshot import Snapshot, SnapshotBuilder
 from grader.batch.inputs.submission import (
     MAX_ARCHIVE_BYTES,
     MAX_ENTRIES,
@@ -68,7 +69,7 @@ def _raw_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_zip(path: Path, name: str | None = None) -> Submission:
+def read_zip(path: Path, name: str | None = None, snapshot: bool = False) -> Submission:
     """A .zip archive: links, special files, escaping paths and oversized members are left out."""
     path = Path(path)
     display = name or path.name.removesuffix(".zip")
@@ -99,12 +100,26 @@ def read_zip(path: Path, name: str | None = None) -> Submission:
         kept, left = graded_paths(by_name)
         try:
             files, more = read_bounded(kept, lambda p: by_name[p].file_size, lambda p: _read_member(archive, by_name[p]))
+            taken = _snapshot(archive, by_name) if snapshot else None
         # zlib.error: a corrupt deflate stream; RuntimeError: encrypted; EOFError: cut short.
         except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError, ValueError) as exc:
             return problem_submission(display, path, "zip", f"{path.name} could not be read ({type(exc).__name__}: {exc})", raw_hash)
     if stripped:
         notes.append(f"graded the archive's folder {stripped}")
-    return Submission(display, str(path), "zip", files, content_hash(files), notes=tuple(notes + left + more))
+    return Submission(display, str(path), "zip", files, content_hash(files), notes=tuple(notes + left + more), snapshot=taken)
+
+
+def _snapshot(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> Snapshot:
+    taken = SnapshotBuilder()
+    for name in sorted(members):
+        info = members[name]
+
+        def read(limit: int, info: zipfile.ZipInfo = info) -> bytes:
+            with archive.open(info) as f:
+                return f.read(limit + 1)
+
+        taken.file(name, info.file_size, read)
+    return taken.build()
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

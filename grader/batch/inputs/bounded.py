@@ -21,12 +21,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from grader.batch.inputs.read import default_name, input_kind, read_submission
+from grader.batch.inputs.read_options import ReadOptions
+from grader.batch.inputs.snapshot import Snapshot
 from grader.batch.inputs.submission import InputError, Submission, problem_submission
 from grader.paths import REPO
 from grader.text import clean_line
@@ -47,13 +49,26 @@ def to_json(s: Submission) -> dict[str, Any]:
         "problem": s.problem,
         "notes": list(s.notes),
         "files": {p: base64.b64encode(d).decode() for p, d in s.files.items()},
+        "snapshot": None if s.snapshot is None else s.snapshot.to_wire(),
+        "submitted_at": s.submitted_at,
+        "timed_by": s.timed_by,
     }
 
 
 def from_json(d: dict[str, Any]) -> Submission:
     files = {str(p): base64.b64decode(data) for p, data in d["files"].items()}
     return Submission(
-        str(d["name"]), str(d["source"]), d["kind"], files, str(d["content_hash"]), str(d["revision"]), str(d["problem"]), tuple(str(n) for n in d["notes"])
+        str(d["name"]),
+        str(d["source"]),
+        d["kind"],
+        files,
+        str(d["content_hash"]),
+        str(d["revision"]),
+        str(d["problem"]),
+        tuple(str(n) for n in d["notes"]),
+        snapshot=None if d.get("snapshot") is None else Snapshot.from_wire(d["snapshot"]),
+        submitted_at=str(d.get("submitted_at", "")),
+        timed_by=str(d.get("timed_by", "")),
     )
 
 
@@ -62,23 +77,19 @@ def _child_main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     request = json.loads(sys.stdin.read())
-    path, deadline, work = Path(request["path"]), request["deadline"], Path(request["work"])
-    if request["kind"] == "git":
-        from grader.batch.inputs.git import read_git
-
-        submission = read_git(path, deadline, work)
-    else:
-        submission = read_submission(path, deadline)
-    sys.stdout.write(json.dumps(to_json(submission)))
+    path, asked, work = Path(request["path"]), ReadOptions.from_wire(request["asked"]), Path(request["work"])
+    sys.stdout.write(json.dumps(to_json(read_submission(path, asked, work))))
 
 
 def _problem(path: Path, kind: Any, why: str) -> Submission:
     return problem_submission(default_name(path, kind), path, kind, f"{path.name} could not be read: {why}; it was not graded")
 
 
-def read_bounded_input(path: Path, deadline: str | None, seconds: float = READ_SECONDS, work_dir: Path | None = None) -> Submission:
-    """One input read in a child; InputError when it is none of the three forms (a usage error)."""
+def read_bounded_input(path: Path, asked: ReadOptions | str | None, seconds: float = READ_SECONDS, work_dir: Path | None = None) -> Submission:
+    """One input read in a child; InputError when it is none of the three forms (a usage error).
+    `asked`: which commit and whether to hash every file (a string: a deadline, ISO 8601)."""
     path = Path(path)
+    asked = ReadOptions.deadline(asked) if isinstance(asked, str) else asked or ReadOptions()
     kind = input_kind(path)
     work = Path(tempfile.mkdtemp(prefix="gradelab-read-", dir=work_dir))
     env = {
@@ -86,7 +97,7 @@ def read_bounded_input(path: Path, deadline: str | None, seconds: float = READ_S
         "LC_ALL": "C.UTF-8",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
-    request = json.dumps({"path": str(path.absolute()), "deadline": deadline, "work": str(work), "kind": kind})
+    request = json.dumps({"path": str(path.absolute()), "asked": asked.to_wire(), "work": str(work), "kind": kind})
     try:
         proc = subprocess.Popen(
             [sys.executable, "-S", "-m", "grader.batch.inputs.bounded"],
@@ -122,12 +133,16 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.communicate()
 
 
-def read_inputs(paths: Sequence[Path], deadline: str | None, seconds: float, jobs: int, work_dir: Path | None = None) -> tuple[list[Submission], list[str]]:
-    """(submissions in input order, warnings for inputs that are not submissions)."""
+def read_inputs(
+    paths: Sequence[Path], asked: Mapping[Path, ReadOptions] | ReadOptions | str | None, seconds: float, jobs: int, work_dir: Path | None = None
+) -> tuple[list[Submission], list[str]]:
+    """(submissions in input order, warnings for inputs that are not submissions). `asked`: the
+    same for every input, or per input path (a path it does not name gets the defaults)."""
 
     def one(path: Path) -> Submission | str:
+        mine = asked.get(path) if isinstance(asked, Mapping) else asked
         try:
-            return read_bounded_input(path, deadline, seconds, work_dir)
+            return read_bounded_input(path, mine, seconds, work_dir)
         except InputError as exc:
             return f"skipped {clean_line(str(exc), 1000)}"  # a file name from the class folder
 

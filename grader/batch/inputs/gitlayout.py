@@ -121,3 +121,13 @@ def resolve_head(dotgit: Path) -> str:
             return text
         text = _ref(dotgit, text[4:].strip())
     raise LayoutError(f"HEAD is a chain of more than {MAX_SYMREF_DEPTH} symbolic refs (a loop?)")
+
+
+def head_ref(dotgit: Path) -> str | None:
+    """The branch HEAD names (`refs/heads/main`), or None when HEAD is detached. A fresh clone's
+    HEAD names the forge's default branch: the branch whose pushes decide what is graded."""
+    text = read_small(dotgit / "HEAD", MAX_REF_BYTES).decode("ascii", "replace").strip()
+    if not text.startswith("ref:"):
+        return None
+    name = text[4:].strip()
+    return name if _REFNAME.match(name) and ".." not in name else None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from grader.batch.inputs.archive import read_zip
 from grader.batch.inputs.git import read_git
+from grader.batch.inputs.read_options import ReadOptions
 from grader.batch.inputs.submission import InputError, InputKind, Submission, read_folder
 
 
@@ -37,11 +38,13 @@ def default_name(path: Path, kind: InputKind) -> str:
     return path.name.removesuffix(".zip").removesuffix(".ZIP") if kind == "zip" else path.resolve().name
 
 
-def read_submission(path: Path, deadline: str | None = None) -> Submission:
-    """Any of the three forms; `deadline` (ISO 8601) picks a git repository's commit."""
+def read_submission(path: Path, asked: ReadOptions | str | None = None, work: Path | None = None) -> Submission:
+    """Any of the three forms; `asked` picks a git repository's commit (a string: the last
+    commit by that deadline, ISO 8601) and asks for a snapshot of every file."""
+    asked = ReadOptions.deadline(asked) if isinstance(asked, str) else asked or ReadOptions()
     kind = input_kind(path)
     if kind == "zip":
-        return read_zip(path)
+        return read_zip(path, snapshot=asked.snapshot)
     if kind == "git":
-        return read_git(path, deadline)
-    return read_folder(path)
+        return read_git(path, asked, work)
+    return read_folder(path, snapshot=asked.snapshot)

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from grader.batch.inputs.snapshot import LINK, NOISE_FOLDERS, SPECIAL, Snapshot, SnapshotBuilder
+from grader.collection import Collected
 from grader.sandbox.staging import MAX_DEPTH, MAX_FILE_BYTES, MAX_TOTAL_BYTES, outside_package, over_limits
 from grader.text import clean_line, clean_output, file_name
 
@@ -49,6 +51,10 @@ class Submission:
     revision: str = ""  # the git commit graded
     problem: str = ""
     notes: tuple[str, ...] = ()  # files left out, the commit chosen: shown in the feedback
+    snapshot: Snapshot | None = field(default=None, repr=False)  # every file hashed, when the batch asked
+    submitted_at: str = ""  # ISO 8601: when the graded commit was pushed (or committed)
+    timed_by: str = ""  # "push", "commit date", or "" (a folder or zip has no time)
+    collected: Collected = Collected()  # set by the batch once read (grader.batch.collect.prepare)
 
     def __post_init__(self) -> None:
         # The one place submission-derived text is cleaned: member names, commit data and error
@@ -58,7 +64,8 @@ class Submission:
         set_(self, "source", clean_line(self.source, 1000))
         set_(self, "revision", clean_line(self.revision, 100))
         set_(self, "problem", clean_output(self.problem)[:MAX_PROBLEM_CHARS])
-        set_(self, "notes", tuple(clean_line(n) for n in self.notes[:MAX_NOTES]) + _more(len(self.notes)))
+        if not (len(self.notes) == MAX_NOTES + 1 and self.notes[-1].startswith("… and ")):  # not bounded yet (replace() re-runs this)
+            set_(self, "notes", tuple(clean_line(n) for n in self.notes[:MAX_NOTES]) + _more(len(self.notes)))
 
 
 def _more(count: int) -> tuple[str, ...]:
@@ -121,9 +128,10 @@ def read_bounded(paths: list[str], size: Callable[[str], int], read: Callable[[s
     return files, notes
 
 
-def read_folder(path: Path, name: str | None = None) -> Submission:
+def read_folder(path: Path, name: str | None = None, snapshot: bool = False) -> Submission:
     """A submission folder, without following links or walking hidden folders."""
     root = Path(path)
+    taken = folder_snapshot(root) if snapshot else None
     listed: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         rel_dir = Path(dirpath).relative_to(root)
@@ -140,7 +148,36 @@ def read_folder(path: Path, name: str | None = None) -> Submission:
         except OSError as exc:
             notes.append(f"left out {p}: {exc.strerror}")
     files, more = read_bounded(list(regular), regular.__getitem__, lambda p: read_regular(root / p, MAX_FILE_BYTES + 1))
-    return Submission(file_name(name or root.resolve().name), str(path), "folder", files, content_hash(files), notes=tuple(notes + more))
+    return Submission(file_name(name or root.resolve().name), str(path), "folder", files, content_hash(files), notes=tuple(notes + more), snapshot=taken)
+
+
+def folder_snapshot(root: Path) -> Snapshot:
+    """Every file under `root` but `.git` and caches, hashed; links and special files marked, never followed."""
+    taken = SnapshotBuilder()
+    listed = 0
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(d for d in dirnames if d not in NOISE_FOLDERS)  # .git and caches are not walked
+        listed += len(dirnames) + len(filenames)
+        if listed > MAX_ENTRIES:
+            taken.cut_short(f"more than {MAX_ENTRIES} entries; the rest were not compared")
+            break
+        for d in list(dirnames):
+            if os.path.islink(Path(dirpath) / d):  # os.walk lists a link to a folder as a folder
+                taken.marker((rel_dir / d).as_posix(), LINK)
+        for f in sorted(filenames):
+            _snapshot_file(taken, root, (rel_dir / f).as_posix())
+    return taken.build()
+
+
+def _snapshot_file(taken: SnapshotBuilder, root: Path, rel: str) -> None:
+    try:
+        fd = _open_regular(root / rel)
+    except OSError as exc:
+        taken.marker(rel, LINK if exc.strerror == "a symbolic link" else SPECIAL)
+        return
+    with os.fdopen(fd, "rb") as f:
+        taken.file(rel, os.fstat(f.fileno()).st_size, lambda limit: f.read(limit + 1))
 
 
 def _open_regular(path: Path) -> int:
