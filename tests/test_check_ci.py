@@ -1,6 +1,7 @@
 """`cli.py check --ci` as a CI job runs it: job summary, annotations at the failing functions'
 def lines, JUnit with points, an honest exit code, and nothing the student's code printed or
 raised acting as a workflow command (GitHub) or a log section (GitLab)."""
+
 from __future__ import annotations
 
 import re
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ci_runner import acted as _acted
 from conftest import REPO, VECTORIZED
 
 FORGER = Path(__file__).parent / "ci_students" / "forger_shapes.py"
@@ -34,10 +36,17 @@ def _job(root: Path, forge_env: dict[str, str], tmp: Path) -> Job:
         env["GITHUB_STEP_SUMMARY"] = str(summary)
     done = subprocess.run(
         [sys.executable, "cli.py", "check", "shapes", "--no-timing", "--path", str(root), "--junit", str(junit)],
-        cwd=REPO, capture_output=True, text=True, timeout=300, env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     return Job(
-        root, done.returncode, done.stdout, done.stderr,
+        root,
+        done.returncode,
+        done.stdout,
+        done.stderr,
         summary.read_text() if summary.exists() else "",
         ET.parse(junit).getroot() if junit.exists() else None,
     )
@@ -66,36 +75,6 @@ def gitlab_forger(tmp_path_factory: pytest.TempPathFactory) -> Job:
 def github_full_marks(tmp_path_factory: pytest.TempPathFactory) -> Job:
     tmp = tmp_path_factory.mktemp("full")
     return _job(VECTORIZED, {"GITHUB_ACTIONS": "true"}, tmp)
-
-
-def _command(line: str) -> tuple[str, str] | None:
-    """(name, data) of the command a GitHub runner reads in `line`, as actions/runner's
-    ActionCommand parses it: `::name props::data` after leading whitespace, or `##[name props]data`
-    anywhere in the line. Any name counts here (the runner only knows some: stricter)."""
-    stripped = line.lstrip()
-    if stripped.startswith("::") and (end := stripped.find("::", 2)) >= 0:
-        return stripped[2:end].split(" ")[0], stripped[end + 2 :]
-    if (start := line.find("##[")) >= 0 and (end := line.find("]", start)) >= 0:
-        return line[start + 3 : end].split(" ")[0], line[end + 1 :]
-    return None
-
-
-def _acted(log: str) -> list[str]:
-    """The lines a GitHub runner acts on, honouring ::stop-commands::TOKEN ... ::TOKEN::."""
-    acted, token = [], None
-    for line in log.splitlines():
-        if (command := _command(line)) is None:
-            continue
-        name, data = command
-        if token is not None:
-            if name.lower() == token.lower():
-                acted.append(line)
-                token = None
-            continue
-        if name == "stop-commands":
-            token = data
-        acted.append(line)
-    return acted
 
 
 def _def_line(root: Path, function: str) -> int:
