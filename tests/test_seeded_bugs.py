@@ -1,4 +1,10 @@
-"""Each seeded bug is caught in its own part, and every other part still gets full marks."""
+"""Each seeded bug is caught in its own part, and every other part still gets full marks.
+
+A bug changes one module, and each part is graded from its own module (and `_convcore`, which no
+bug touches), so every other part of a buggy submission is the vectorized solution's, which
+scores full marks: each bug is graded in its own part only, and one bug is graded in full to
+show that a failing part costs the others nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import pytest
 from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 from grader.parts import PARTS
 from grader.results import SubmissionResult
-from conftest import grade
+from conftest import VECTORIZED, grade
 from seeded_bugs import SEEDED_BUGS, SeededBug, materialize
 
 # Every hint each seeded bug's feedback gives, and nothing else: a diagnosis must fire only where
@@ -33,21 +39,43 @@ def hint_lines(result: SubmissionResult) -> set[str]:
     return {line for c in result.checks for line in c.message.splitlines() if line.startswith("likely mistake:")}
 
 
+def changed_files(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if "__pycache__" not in p.parts and p.read_bytes() != (VECTORIZED / p.relative_to(root)).read_bytes()
+    )
+
+
+def assert_other_parts_full(result: SubmissionResult, part_name: str) -> None:
+    for part in result.parts:
+        if part.part != part_name:
+            assert part.score == pytest.approx(part.max_score, abs=1e-9), (part.part, [c.message for c in part.checks if c.outcome != "passed"])
+
+
 @pytest.mark.parametrize("bug", SEEDED_BUGS, ids=lambda b: b.name)
-def test_seeded_bug_is_caught_in_its_own_part_only(bug: SeededBug, tmp_path: Path):
-    result = grade(materialize(bug, tmp_path / bug.name))
+def test_seeded_bug_is_caught_in_its_own_part_only(bug: SeededBug, tmp_path: Path, vectorized_result: SubmissionResult):
+    root = materialize(bug, tmp_path / bug.name)
+    assert changed_files(root) == [f"assignments/{bug.module}.py"]
+    assert [p.name for p in PARTS if p.module == bug.module] == [bug.part]
+    assert_other_parts_full(vectorized_result, bug.part)
+    result = grade(root, [bug.part])
 
     own = result.part(bug.part)
     assert own.score < own.max_score - 1e-9, f"{bug.name} went unnoticed"
     assert any(c.outcome == "failed" and c.kind in ("forward", "backward", "example") for c in own.checks)
-    for part in result.parts:
-        if part.part != bug.part:
-            assert part.score == pytest.approx(part.max_score, abs=1e-9), (part.part, [c.message for c in part.checks if c.outcome != "passed"])
     hints = hint_lines(result)
     expected = HINTS.get(bug.name, ())
     assert len(hints) == len(expected), (bug.name, hints)
     for says in expected:
         assert any(says in h for h in hints), (bug.name, says, hints)
+
+
+def test_a_failing_part_costs_the_others_nothing_in_a_full_grade(tmp_path: Path):
+    bug = next(b for b in SEEDED_BUGS if b.name == "conv_stride_ignored_in_backward")
+    result = grade(materialize(bug, tmp_path / bug.name))
+    assert result.part("conv").score < result.part("conv").max_score - 1e-9
+    assert_other_parts_full(result, "conv")
 
 
 def test_every_declared_diagnosis_fires_for_a_seeded_bug():
