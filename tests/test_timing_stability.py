@@ -1,12 +1,13 @@
 """Acceptance of issue 8: the same code gets the same speed points quiet, busy and in a batch.
 
-Grades the semi-vectorized solution (near the limits), the vectorized one and the loop one, parts
-pooling and conv, three times through the CLI: quiet; with two busy-looping processes; busy with
-the submissions graded two at a time (--jobs 2), there with all three examples. Every timing
-score must be the same in all three; the loops lose every timing point and the vectorized
-keeps them all; examples/cleo_partial scores what examples/README.md promises, alone and in the
-examples' batch. One CLI run per condition: each run's start-up (torch, the fork server) costs
-seconds, and the suite must stay short.
+Grades, parts pooling and conv, through the CLI: quiet, the semi-vectorized solution (near the
+limits), the vectorized one, the loop one and examples/cleo_partial; then, with two busy-looping
+processes, the semi-vectorized one and cleo_partial alone, and again with all three examples
+graded two at a time (--jobs 2). Every timing score must be the same in every condition; the loops
+lose every timing point and the vectorized keeps them all; cleo_partial scores what
+examples/README.md promises, alone and in the examples' batch. Under load only the submissions
+near a limit are graded again: a verdict far from its limit cannot flip, and the loop solution's
+hopeless runs were most of this test's time.
 """
 from __future__ import annotations
 
@@ -59,23 +60,23 @@ def grade(out: Path, inputs: list[Path], jobs: int, parts: str = "pooling,conv",
 
 
 def test_timing_scores_are_the_same_quiet_busy_and_in_a_batch(tmp_path: Path):
-    subs = [SEMI, VECTORIZED, LOOPS, CLEO]
     runs = {}
     start = time.monotonic()
-    runs["quiet"] = grade(tmp_path / "quiet", subs, jobs=1)
+    runs["quiet"] = grade(tmp_path / "quiet", [SEMI, VECTORIZED, LOOPS, CLEO], jobs=1)
     with busy():
-        runs["busy"] = grade(tmp_path / "busy", subs, jobs=1)
+        runs["busy"] = grade(tmp_path / "busy", [SEMI, CLEO], jobs=1)
     with busy():  # the three examples together, as examples/README.md grades them
-        runs["busy, --jobs 2"] = grade(tmp_path / "batch", [SEMI, VECTORIZED, LOOPS, *EXAMPLES], jobs=2)
+        runs["busy, --jobs 2"] = grade(tmp_path / "batch", [SEMI, *EXAMPLES], jobs=2)
     timing = {cond: {s: {n: v for n, v in checks.items() if n.endswith(" timing")} for s, checks in r.items() if s in NAMES} for cond, r in runs.items()}
     for sub in NAMES:
         for name in sorted(timing["quiet"][sub]):
-            ratios = [RATIO.match(timing[c][sub][name][1]) for c in timing]
+            ratios = [RATIO.match(timing[c][sub][name][1]) if sub in timing[c] else None for c in timing]
             print(f"{sub:12s} {name:40s} " + " ".join(f"{m.group(1) if m else '-':>7s}" for m in ratios))
     print(f"{time.monotonic() - start:.0f} s")
 
     scores = {cond: {s: {n: v[0] for n, v in checks.items()} for s, checks in t.items()} for cond, t in timing.items()}
-    assert all(scores[c] == scores["quiet"] for c in scores), scores
+    assert all(scores[c][sub] == scores["quiet"][sub] for c in scores for sub in scores[c]), scores
+    assert {sub for c in scores for sub in scores[c]} == set(NAMES) and all({"semi", "cleo_partial"} <= set(scores[c]) for c in scores)
     assert len(scores["quiet"]["semi"]) == 6
     for name, score in scores["quiet"]["vectorized"].items():
         assert score > 0, (name, timing["quiet"]["vectorized"][name])
