@@ -38,6 +38,11 @@ def tensor(a: np.ndarray | None, grad: bool = False) -> torch.Tensor | None:
     return torch.tensor(np.asarray(a, dtype=np.float64), device=_device, requires_grad=grad)
 
 
+def exact(a: np.ndarray) -> torch.Tensor:
+    """A tensor of the array's own dtype (integer targets, boolean masks: no gradient, no float64)."""
+    return torch.as_tensor(np.asarray(a), device=_device)
+
+
 @overload
 def numpy(t: torch.Tensor) -> np.ndarray: ...
 @overload
