@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Part = Literal["shapes", "conv", "pooling", "rnn", "residual"]
+Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "residual"]
 
 VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
 
@@ -43,6 +43,35 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "return (size + 2 * pad - kernel) / stride + 1",
         "conv2d_output_size uses true division: a float, and a fraction (3.5 for size 8, kernel 3, "
         "stride 2) whenever the stride does not divide evenly.",
+    ),
+    # ---- conv1d
+    SeededBug(
+        "conv1d_kernel_flipped", "conv1d", "conv1d",
+        "np.tensordot(cols, w, axes=([2, 3], [1, 2]))",
+        "np.tensordot(cols, w[:, :, ::-1], axes=([2, 3], [1, 2]))",
+        "The forward flips the kernel (a true convolution instead of the lecture's cross-correlation); "
+        "the backward, written for the unflipped forward, is right.",
+    ),
+    SeededBug(
+        "conv1d_dx_kernel_flipped", "conv1d", "conv1d",
+        "dcols = np.tensordot(dout_t, w, axes=([2], [0]))",
+        "dcols = np.tensordot(dout_t, w[:, :, ::-1], axes=([2], [0]))",
+        "dx sends dout[t] * w[K-1-i] to position t*stride + i instead of dout[t] * w[i]: the kernel "
+        "reversed in the backward only; right for symmetric kernels (and K = 1).",
+    ),
+    SeededBug(
+        "conv1d_stride_ignored_in_backward", "conv1d", "conv1d",
+        "dx_pad[:, :, i : i + stride * l_out : stride]",
+        "dx_pad[:, :, i : i + l_out]",
+        "col2im in the backward scatters the window gradients as if the stride were 1: dx is wrong "
+        "whenever stride > 1 (forward, dw and db are right).",
+    ),
+    SeededBug(
+        "conv1d_db_mean_over_batch", "conv1d", "conv1d",
+        "db = dout.sum(axis=(0, 2))",
+        "db = dout.sum(axis=2).mean(axis=0)",
+        "db sums dout over positions but averages over the batch: right when N = 1, 1/N of the "
+        "gradient otherwise.",
     ),
     # ---- conv
     SeededBug(

@@ -1,0 +1,54 @@
+"""The instructor solutions of the later parts (1-D convolution, LSTM, seq2seq) agree with torch,
+forward and backward, in float64: written against torch directly, not against reference/."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from test_solutions_match_torch import SOLUTIONS, close, load_submission, seed_of, tt, unload
+
+MODULES = ("conv1d",)
+
+
+@pytest.fixture(scope="module", params=["vectorized", "loops"])
+def sol(request) -> Iterator[SimpleNamespace]:
+    alias = f"_solution_seq_{request.param}"
+    yield load_submission(SOLUTIONS / request.param, alias, MODULES)
+    unload(alias)
+
+
+# ---- conv1d -------------------------------------------------------------------------------
+
+# (N, C, L, F, K, stride, pad): the named corners (K = 1, K = L, a pad wider than K / 2, a stride
+# that skips positions), then random ones
+CONV1D_CASES = [(1, 1, 5, 1, 3, 1, 0), (1, 1, 1, 1, 1, 1, 0), (2, 3, 7, 4, 3, 1, 1), (2, 2, 9, 3, 4, 2, 2), (3, 2, 4, 2, 4, 3, 0), (1, 3, 2, 2, 5, 1, 2)]
+_rng = np.random.default_rng(2026)
+for _ in range(8):
+    k, pad, stride = int(_rng.integers(1, 6)), int(_rng.integers(0, 3)), int(_rng.integers(1, 4))
+    n, c, f = (int(v) for v in _rng.integers(1, 4, 3))
+    CONV1D_CASES.append((n, c, int(_rng.integers(max(1, k - 2 * pad), 12)), f, k, stride, pad))
+
+
+@pytest.mark.parametrize("case", CONV1D_CASES, ids=str)
+def test_conv1d_matches_torch(sol, case):
+    n, c, length, f, k, stride, pad = case
+    rng = np.random.default_rng(seed_of(case))
+    x, w, b = rng.normal(size=(n, c, length)), rng.normal(size=(f, c, k)), rng.normal(size=f)
+    out, cache = sol.conv1d.conv1d_forward(x, w, b, stride, pad)
+    xt, wt, bt = tt(x), tt(w), tt(b)
+    ref = F.conv1d(xt, wt, bt, stride=stride, padding=pad)
+    close(out, ref, "out")
+    dout = rng.normal(size=ref.shape)
+    ref.backward(torch.from_numpy(dout))
+    for name, got, want in zip(["dx", "dw", "db"], sol.conv1d.conv1d_backward(dout, cache), [xt, wt, bt]):
+        close(got, want.grad, name)
+
+
+def test_conv1d_slide_edge_filter(sol):
+    step = np.array([[[1.0, 1, 1, 1, 0, 0, 0, 0]]])
+    out, _ = sol.conv1d.conv1d_forward(step, np.array([[[-1.0, 0, 1]]]), np.zeros(1))
+    np.testing.assert_allclose(out, [[[0, 0, -1, -1, 0, 0]]], rtol=0, atol=1e-15)
