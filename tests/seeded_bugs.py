@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "residual"]
+Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "residual"]
 
 VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
 
@@ -166,6 +166,38 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "prev_h = h0",
         "prev_h = np.zeros_like(h0)",
         "rnn_forward starts from a zero hidden state instead of h0.",
+    ),
+    # ---- lstm
+    SeededBug(
+        "lstm_gate_order_ifgo", "lstm", "lstm",
+        "ifo = _sigmoid(a[:, : 3 * hidden])\n"
+        "    i, f, o = ifo[:, :hidden], ifo[:, hidden : 2 * hidden], ifo[:, 2 * hidden :]\n"
+        "    g = np.tanh(a[:, 3 * hidden :])",
+        "ifo = _sigmoid(np.concatenate([a[:, : 2 * hidden], a[:, 3 * hidden :]], axis=1))\n"
+        "    i, f, o = ifo[:, :hidden], ifo[:, hidden : 2 * hidden], ifo[:, 2 * hidden :]\n"
+        "    g = np.tanh(a[:, 2 * hidden : 3 * hidden])",
+        "The forward splits a into gates in torch.nn.LSTM's order i, f, g, o instead of i, f, o, g "
+        "(the backward still assembles da as i, f, o, g).",
+    ),
+    SeededBug(
+        "lstm_step_ignores_dnext_c", "lstm", "lstm",
+        "dc = dnext_c + dnext_h * o * (1 - tc**2)",
+        "dc = dnext_h * o * (1 - tc**2)",
+        "lstm_step_backward drops its second upstream gradient dnext_c, so lstm_backward never carries "
+        "the cell state's gradient to earlier steps; right when dnext_c = 0 (T = 1 in lstm_backward).",
+    ),
+    SeededBug(
+        "lstm_no_grad_through_time", "lstm", "lstm",
+        "lstm_step_backward(dh[:, t] + dprev_h, dprev_c, cache[t])",
+        "lstm_step_backward(dh[:, t], dprev_c, cache[t])",
+        "lstm_backward does not add the dprev_h of step t+1 to dh[:, t]; the cell's gradient is still "
+        "carried. Right when T = 1.",
+    ),
+    SeededBug(
+        "lstm_c0_is_h0", "lstm", "lstm",
+        "prev_h, prev_c = h0, np.zeros_like(h0)",
+        "prev_h, prev_c = h0, h0",
+        "lstm_forward starts its cell state from h0 instead of zero.",
     ),
     # ---- residual
     SeededBug(

@@ -35,6 +35,10 @@ HINTS: dict[str, tuple[str, ...]] = {
     "rnn_tanh_grad_one_minus_h": ("1 - h**2",),
     "rnn_no_grad_through_time": ("through time",),
     "rnn_dh0_zeros": ("every value you returned is 0",),
+    "lstm_gate_order_ifgo": ("torch.nn.LSTM's order",),
+    "lstm_step_ignores_dnext_c": ("leaves dnext_c out", "cell state's gradient through time"),
+    "lstm_no_grad_through_time": ("dprev_h that step t+1 sends back",),
+    "lstm_c0_is_h0": ("cell state starts from h0",),
     "residual_missing_skip_grad": ("shortcut's gradient",),
 }
 

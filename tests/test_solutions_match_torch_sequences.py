@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from test_solutions_match_torch import SOLUTIONS, close, load_submission, seed_of, tt, unload
 
-MODULES = ("conv1d",)
+MODULES = ("conv1d", "lstm")
 
 
 @pytest.fixture(scope="module", params=["vectorized", "loops"])
@@ -52,3 +52,51 @@ def test_conv1d_slide_edge_filter(sol):
     step = np.array([[[1.0, 1, 1, 1, 0, 0, 0, 0]]])
     out, _ = sol.conv1d.conv1d_forward(step, np.array([[[-1.0, 0, 1]]]), np.zeros(1))
     np.testing.assert_allclose(out, [[[0, 0, -1, -1, 0, 0]]], rtol=0, atol=1e-15)
+
+
+# ---- lstm ---------------------------------------------------------------------------------
+
+
+def torch_lstm_step(x, h, c, Wx, Wh, b):
+    """Gates i, f, o, g, written out (torch.nn.LSTM orders them i, f, g, o)."""
+    i, f, o, g = (x @ Wx + h @ Wh + b).chunk(4, dim=1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c
+
+
+def lstm_weights(rng: np.random.Generator, d: int, hidden: int) -> list[np.ndarray]:
+    return [rng.normal(size=(d, 4 * hidden)) / np.sqrt(d), rng.normal(size=(hidden, 4 * hidden)) / np.sqrt(hidden), rng.normal(size=4 * hidden) * 0.1]
+
+
+@pytest.mark.parametrize("n,d,hidden", [(1, 1, 1), (3, 4, 5), (5, 2, 3)])
+def test_lstm_step_matches_torch_with_both_upstream_gradients(sol, n, d, hidden):
+    rng = np.random.default_rng(n * 100 + d * 10 + hidden)
+    args = [rng.normal(size=(n, d)), np.tanh(rng.normal(size=(n, hidden))), rng.normal(size=(n, hidden)), *lstm_weights(rng, d, hidden)]
+    next_h, next_c, cache = sol.lstm.lstm_step_forward(*args)
+    targs = [tt(a) for a in args]
+    ref_h, ref_c = torch_lstm_step(*targs)
+    close(next_h, ref_h, "next_h")
+    close(next_c, ref_c, "next_c")
+    dnext_h, dnext_c = rng.normal(size=(n, hidden)), rng.normal(size=(n, hidden))
+    torch.autograd.backward([ref_h, ref_c], [torch.from_numpy(dnext_h), torch.from_numpy(dnext_c)])
+    names = ["dx", "dprev_h", "dprev_c", "dWx", "dWh", "db"]
+    for name, got, want in zip(names, sol.lstm.lstm_step_backward(dnext_h, dnext_c, cache), targs):
+        close(got, want.grad, name)
+
+
+@pytest.mark.parametrize("n,t,d,hidden", [(1, 1, 2, 3), (2, 1, 3, 2), (1, 5, 1, 1), (3, 6, 4, 5), (2, 9, 3, 2)])
+def test_lstm_sequence_matches_torch_bptt_from_a_zero_cell(sol, n, t, d, hidden):
+    rng = np.random.default_rng(n * 1000 + t * 100 + d * 10 + hidden)
+    args = [rng.normal(size=(n, t, d)), np.tanh(rng.normal(size=(n, hidden))), *lstm_weights(rng, d, hidden)]
+    h, cache = sol.lstm.lstm_forward(*args)
+    x, h0, Wx, Wh, b = (tt(a) for a in args)
+    hs, prev_h, prev_c = [], h0, torch.zeros(n, hidden, dtype=torch.float64)
+    for step in range(t):
+        prev_h, prev_c = torch_lstm_step(x[:, step], prev_h, prev_c, Wx, Wh, b)
+        hs.append(prev_h)
+    ref = torch.stack(hs, dim=1)
+    close(h, ref, "h")
+    dh = rng.normal(size=ref.shape)
+    ref.backward(torch.from_numpy(dh))
+    for name, got, want in zip(["dx", "dh0", "dWx", "dWh", "db"], sol.lstm.lstm_backward(dh, cache), [x, h0, Wx, Wh, b]):
+        close(got, want.grad, name)

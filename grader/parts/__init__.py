@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from grader.parts.conv import CONV
 from grader.parts.conv1d import CONV1D
+from grader.parts.lstm import LSTM
 from grader.parts.pooling import POOLING
 from grader.parts.residual import RESIDUAL
 from grader.parts.rnn import RNN
 from grader.parts.shapes import SHAPES
 from grader.spec import PartSpec
 
-PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, RESIDUAL)
+PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, RESIDUAL)
 BY_NAME: dict[str, PartSpec] = {p.name: p for p in PARTS}
 
 
