@@ -53,7 +53,7 @@ def cpu(fn) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--parts", default="pooling,conv,residual,rnn,conv1d")
+    parser.add_argument("--parts", default="pooling,conv,residual,rnn,conv1d,lstm,seq2seq")
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(f"{'function':26s} {'limit':>6s} " + " ".join(f"{s:>11s}" for s in SOLUTIONS))

@@ -32,6 +32,10 @@ def describe() -> str:
     return f"cpu (torch {torch.__version__})"
 
 
+@overload
+def tensor(a: np.ndarray, grad: bool = False) -> torch.Tensor: ...
+@overload
+def tensor(a: None, grad: bool = False) -> None: ...
 def tensor(a: np.ndarray | None, grad: bool = False) -> torch.Tensor | None:
     if a is None:
         return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "residual"]
+Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual"]
 
 VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
 
@@ -198,6 +198,42 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "prev_h, prev_c = h0, np.zeros_like(h0)",
         "prev_h, prev_c = h0, h0",
         "lstm_forward starts its cell state from h0 instead of zero.",
+    ),
+    # ---- seq2seq
+    SeededBug(
+        "seq2seq_dh0_not_to_encoder", "seq2seq", "seq2seq",
+        "dh_enc[:, -1] = dh0_dec",
+        "dh_enc[:, -1] = 0",
+        "seq2seq_backward does not send the decoder's dh0 back into the encoder's last state: every "
+        "encoder gradient (dx_src, dWx_enc, dWh_enc, db_enc) is zero; the decoder's are right.",
+    ),
+    SeededBug(
+        "seq2seq_decoder_from_zero", "seq2seq", "seq2seq",
+        "_rnn_forward(x_tgt, h_enc[:, -1], Wx_dec, Wh_dec, b_dec)",
+        "_rnn_forward(x_tgt, np.zeros_like(h_enc[:, -1]), Wx_dec, Wh_dec, b_dec)",
+        "The decoder starts from zeros instead of the encoder's last hidden state: the scores ignore "
+        "the source sequence (the backward still sends a gradient into the encoder).",
+    ),
+    SeededBug(
+        "softmax_loss_mean_over_counted", "seq2seq", "seq2seq",
+        "loss = -(picked * mask).sum() / n",
+        "loss = -(picked * mask).sum() / mask.sum()",
+        "temporal_softmax_loss divides the loss by the number of counted steps instead of N (dscores "
+        "is still divided by N); right when every step of a one-sample batch counts.",
+    ),
+    SeededBug(
+        "softmax_loss_ignores_mask", "seq2seq", "seq2seq",
+        "n = scores.shape[0]",
+        "n = scores.shape[0]\n    mask = np.ones_like(mask)",
+        "temporal_softmax_loss counts every step, masked or not (loss and dscores); right when "
+        "every step counts.",
+    ),
+    SeededBug(
+        "softmax_loss_naive_exp", "seq2seq", "seq2seq",
+        "shifted = scores - scores.max(axis=-1, keepdims=True)",
+        "shifted = scores",
+        "temporal_softmax_loss exponentiates the raw scores: right for moderate scores, NaN once "
+        "exp overflows (scores near 1000).",
     ),
     # ---- residual
     SeededBug(

@@ -39,6 +39,10 @@ HINTS: dict[str, tuple[str, ...]] = {
     "lstm_step_ignores_dnext_c": ("leaves dnext_c out", "cell state's gradient through time"),
     "lstm_no_grad_through_time": ("dprev_h that step t+1 sends back",),
     "lstm_c0_is_h0": ("cell state starts from h0",),
+    "seq2seq_dh0_not_to_encoder": ("the encoder gets no gradient",),
+    "seq2seq_decoder_from_zero": ("your decoder starts from zeros",),
+    "softmax_loss_mean_over_counted": ("number of counted steps",),
+    "softmax_loss_ignores_mask": ("counts the masked steps too",),
     "residual_missing_skip_grad": ("shortcut's gradient",),
 }
 

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from test_solutions_match_torch import SOLUTIONS, close, load_submission, seed_of, tt, unload
 
-MODULES = ("conv1d", "lstm")
+MODULES = ("conv1d", "lstm", "seq2seq")
 
 
 @pytest.fixture(scope="module", params=["vectorized", "loops"])
@@ -99,4 +99,65 @@ def test_lstm_sequence_matches_torch_bptt_from_a_zero_cell(sol, n, t, d, hidden)
     dh = rng.normal(size=ref.shape)
     ref.backward(torch.from_numpy(dh))
     for name, got, want in zip(["dx", "dh0", "dWx", "dWh", "db"], sol.lstm.lstm_backward(dh, cache), [x, h0, Wx, Wh, b]):
+        close(got, want.grad, name)
+
+
+# ---- seq2seq ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n,t,d,m", [(1, 1, 1, 1), (2, 3, 4, 5), (3, 1, 2, 6)])
+def test_temporal_affine_matches_torch(sol, n, t, d, m):
+    rng = np.random.default_rng(seed_of((n, t, d, m)))
+    args = [rng.normal(size=(n, t, d)), rng.normal(size=(d, m)), rng.normal(size=m)]
+    out, cache = sol.seq2seq.temporal_affine_forward(*args)
+    x, w, b = (tt(a) for a in args)
+    ref = x @ w + b
+    close(out, ref, "out")
+    dout = rng.normal(size=ref.shape)
+    ref.backward(torch.from_numpy(dout))
+    for name, got, want in zip(["dx", "dw", "db"], sol.seq2seq.temporal_affine_backward(dout, cache), [x, w, b]):
+        close(got, want.grad, name)
+
+
+@pytest.mark.parametrize("n,t,v,shift", [(1, 1, 1, 0.0), (2, 3, 5, 0.0), (3, 4, 6, 1000.0), (2, 2, 3, -1000.0)])
+def test_temporal_softmax_loss_matches_torch_cross_entropy(sol, n, t, v, shift):
+    rng = np.random.default_rng(seed_of((n, t, v, shift)))
+    scores, y, mask = rng.normal(size=(n, t, v)) * 3 + shift, rng.integers(0, v, (n, t)), rng.random((n, t)) < 0.7
+    kept = (scores.copy(), y.copy(), mask.copy())
+    loss, dscores = sol.seq2seq.temporal_softmax_loss(scores, y, mask)
+    st = tt(scores)
+    each = F.cross_entropy(st.reshape(-1, v), torch.from_numpy(y.reshape(-1)), reduction="none")
+    ref = (each * torch.from_numpy(mask.reshape(-1).astype(np.float64))).sum() / n
+    ref.backward()
+    assert isinstance(loss, float) and loss == pytest.approx(ref.item(), rel=1e-9, abs=1e-11)
+    close(dscores, st.grad, "dscores")
+    assert all(np.array_equal(a, b) for a, b in zip((scores, y, mask), kept)), "an input was modified in place"
+
+
+def torch_rnn(x, h0, Wx, Wh, b):
+    hs, h = [], h0
+    for t in range(x.shape[1]):
+        h = torch.tanh(x[:, t] @ Wx + h @ Wh + b)
+        hs.append(h)
+    return torch.stack(hs, dim=1)
+
+
+@pytest.mark.parametrize("n,s,t,d,hidden,v", [(1, 1, 1, 1, 1, 1), (2, 3, 4, 2, 3, 5), (3, 1, 5, 3, 2, 4), (2, 6, 1, 2, 4, 3)])
+def test_seq2seq_matches_torch_with_the_encoder_state_starting_the_decoder(sol, n, s, t, d, hidden, v):
+    rng = np.random.default_rng(seed_of((n, s, t, d, hidden, v)))
+    rnn = [(d, hidden), (hidden, hidden), (hidden,)]
+    shapes = [(n, s, d), (n, t, d), *rnn, *rnn, (hidden, v), (v,)]
+    args = [rng.normal(size=shape) / np.sqrt(shape[0]) for shape in shapes]
+    scores, cache = sol.seq2seq.seq2seq_forward(*args)
+    targs = [tt(a) for a in args]
+    x_src, x_tgt, wx_e, wh_e, b_e, wx_d, wh_d, b_d, w_out, b_out = targs
+    encoded = torch_rnn(x_src, torch.zeros(n, hidden, dtype=torch.float64), wx_e, wh_e, b_e)[:, -1]
+    ref = torch_rnn(x_tgt, encoded, wx_d, wh_d, b_d) @ w_out + b_out
+    close(scores, ref, "scores")
+    dscores = rng.normal(size=ref.shape)
+    ref.backward(torch.from_numpy(dscores))
+    names = ["dx_src", "dx_tgt", "dWx_enc", "dWh_enc", "db_enc", "dWx_dec", "dWh_dec", "db_dec", "dW_out", "db_out"]
+    grads = sol.seq2seq.seq2seq_backward(dscores, cache)
+    assert len(grads) == 10
+    for name, got, want in zip(names, grads, targs):
         close(got, want.grad, name)

@@ -8,10 +8,11 @@ from grader.parts.lstm import LSTM
 from grader.parts.pooling import POOLING
 from grader.parts.residual import RESIDUAL
 from grader.parts.rnn import RNN
+from grader.parts.seq2seq import SEQ2SEQ
 from grader.parts.shapes import SHAPES
 from grader.spec import PartSpec
 
-PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, RESIDUAL)
+PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL)
 BY_NAME: dict[str, PartSpec] = {p.name: p for p in PARTS}
 
 
