@@ -1,8 +1,10 @@
 """Correct solutions score what they deserve; the shipped stubs score nothing, without a crash."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
-from conftest import VECTORIZED, grade
+from conftest import NO_TIMING, VECTORIZED, grade
 
 from grader.results import SubmissionResult
 from grader.hidden import MESSAGES as HIDDEN_MESSAGES
@@ -10,7 +12,7 @@ from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 
 # Each part's points with timing. The first five are the course's original 100 points, unchanged
 # by the parts added after them.
-MAX_SCORES = {"shapes": 10.0, "conv1d": 17.0, "conv": 22.0, "pooling": 17.5, "rnn": 21.5, "lstm": 25.0, "seq2seq": 28.5, "residual": 17.0}
+MAX_SCORES = {"shapes": 10.0, "conv1d": 17.0, "conv": 25.0, "pooling": 20.0, "rnn": 25.0, "lstm": 25.0, "seq2seq": 28.5, "residual": 20.0}
 TOTAL = sum(MAX_SCORES.values())
 
 
@@ -59,6 +61,15 @@ def test_grading_twice_gives_identical_results():
     assert [(c.name, c.outcome, c.score, c.message) for c in first.checks] == [
         (c.name, c.outcome, c.score, c.message) for c in second.checks
     ]
+
+
+def test_grading_the_multi_output_parts_twice_gives_identical_results():
+    # lstm's step has two outputs and upstream gradients; seq2seq's loss a float output and
+    # integer and boolean inputs. A fifth of the cases keeps this quick.
+    options = replace(NO_TIMING, examples_scale=0.2)
+    first, second = (grade(VECTORIZED, ["lstm", "seq2seq"], options) for _ in range(2))
+    assert [(c.id, c.outcome, c.score, c.message) for c in first.checks] == [(c.id, c.outcome, c.score, c.message) for c in second.checks]
+    assert first.score == pytest.approx(first.max_score, abs=1e-9)
 
 
 def test_results_record_device_and_sandbox(vectorized_result: SubmissionResult):
