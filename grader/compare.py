@@ -90,7 +90,7 @@ def compare(actual: Any, expected: np.ndarray, tol: Tolerance, samples: int = 4)
 def compare_scalar(actual: Any, expected: Any, tol: Tolerance) -> Comparison:
     """A float output (a loss) under `tol`. Its value is compared whatever holds it (a Python or
     numpy float, an int, a 0-d float array); whether it is a float is the contract check's."""
-    exp = float(expected)
+    exp = float(expected) + 0.0  # no "-0" in feedback
     if isinstance(actual, np.ndarray) and actual.shape == () and actual.dtype.kind in "fiu":
         actual = actual.item()
     if isinstance(actual, bool) or not isinstance(actual, (int, float)):
