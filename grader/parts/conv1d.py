@@ -34,7 +34,7 @@ def _sample(rng: np.random.Generator) -> Case:
 
 
 def _benchmark(rng: np.random.Generator) -> Case:
-    return Case(ARGS, (rng.standard_normal((16, 32, 128)), rng.standard_normal((32, 32, 5)), rng.standard_normal(32), 1, 2))
+    return Case(ARGS, (rng.standard_normal((8, 16, 96)), rng.standard_normal((16, 16, 5)), rng.standard_normal(16), 1, 2))
 
 
 # The lecture's worked example: the filter [-1, 0, 1] slides along a step. On a flat window it

@@ -57,7 +57,7 @@ def _sample(rng: np.random.Generator) -> Case:
 
 
 def _benchmark(rng: np.random.Generator) -> Case:
-    return Case(ARGS, (rng.standard_normal((64, 32, 64)), np.tanh(rng.standard_normal((64, 64))), *weights(rng, 64, 64)))
+    return Case(ARGS, (rng.standard_normal((64, 16, 32)), np.tanh(rng.standard_normal((64, 32))), *weights(rng, 32, 32)))
 
 
 def _torch_order(case: Case) -> Case:

@@ -144,7 +144,7 @@ SEQ2SEQ = PartSpec(
             points=Points(forward=3, hidden_forward=1, contract=0.5, timing_forward=1),
             tol=TOL,
             sample=lambda rng: loss_case(rng, 3, 4, 6),
-            timing=Timing(benchmark=lambda rng: loss_case(rng, 64, 32, 256), max_ratio=20.0),
+            timing=Timing(benchmark=lambda rng: loss_case(rng, 32, 16, 128), max_ratio=20.0),
         ),
         Layer(
             forward="seq2seq_forward",
