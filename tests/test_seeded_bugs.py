@@ -95,6 +95,8 @@ def test_seeded_bug_is_caught_in_its_own_part_only(bug: SeededBug, tmp_path: Pat
 
     own = result.part(bug.part)
     assert own.score < own.max_score - 1e-9, f"{bug.name} went unnoticed"
+    # A grader failure is no catch: every check must have run to a verdict.
+    assert [c.message for c in result.checks if c.outcome == "error"] == []
     assert any(c.outcome == "failed" and c.kind in ("forward", "backward", "example") for c in own.checks)
     for part in result.parts:
         if part.part != bug.part:

@@ -39,7 +39,7 @@ def _gradient_of(part: PartSpec, failure: CaseFailure) -> str | None:
     if failure.output is None:
         return None
     for layer in part.layers:
-        if layer.backward_name == failure.function and failure.output < len(layer.arrays):
+        if layer.backward == failure.function and failure.output < len(layer.arrays):
             return layer.arrays[failure.output]
     return "the input"
 
