@@ -3,7 +3,7 @@
 Run by hand before and after a refactor that must not change grades:
     python benchmarks/score_snapshot.py OUT.json            # record
     python benchmarks/score_snapshot.py OUT.json --compare BEFORE.json
-Timing checks are left out (they measure the machine, not the code); everything else is graded
+A check that is new (a part added since) is counted, not a difference. Timing checks are left out (they measure the machine, not the code); everything else is graded
 with the test suite's hidden seed and full example counts.
 """
 from __future__ import annotations
@@ -67,13 +67,24 @@ def main() -> None:
     args.out.write_text(json.dumps(now, indent=1, sort_keys=True))
     if args.compare:
         before = json.loads(args.compare.read_text())
-        diffs = [(k, c, before.get(k, {}).get(c), now.get(k, {}).get(c))
-                 for k in sorted(set(before) | set(now)) for c in sorted(set(before.get(k, {})) | set(now.get(k, {})))
-                 if before.get(k, {}).get(c) != now.get(k, {}).get(c)]
-        for d in diffs:
-            print("DIFF", *d)
-        print(f"{len(diffs)} differences over {sum(len(v) for v in now.values())} checks")
-        sys.exit(1 if diffs else 0)
+        sys.exit(compare(before, now))
+
+
+def compare(before: dict[str, dict[str, list]], now: dict[str, dict[str, list]]) -> int:
+    """Print every check whose result changed or that went away; count the checks that are new
+    (a part or a submission added since). -> the exit status: 1 when anything changed."""
+    diffs, added = [], 0
+    for k in sorted(set(before) | set(now)):
+        was, is_ = before.get(k, {}), now.get(k, {})
+        for c in sorted(set(was) | set(is_)):
+            if c not in was:
+                added += 1
+            elif was[c] != is_.get(c):
+                diffs.append((k, c, was[c], is_.get(c)))
+    for d in diffs:
+        print("DIFF", *d)
+    print(f"{len(diffs)} differences over {sum(len(v) for v in before.values())} checks recorded before; {added} checks added")
+    return 1 if diffs else 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from grader.engine.calls import make_dout, reference_backward, reference_forward  # noqa: E402
+from grader.engine.calls import make_douts, reference_backward, reference_forward  # noqa: E402
 from grader.parts import select  # noqa: E402
 
 SOLUTIONS = {
@@ -53,7 +53,7 @@ def cpu(fn) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--parts", default="pooling,conv,residual,rnn")
+    parser.add_argument("--parts", default="pooling,conv,residual,rnn,conv1d,lstm,seq2seq")
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(f"{'function':26s} {'limit':>6s} " + " ".join(f"{s:>11s}" for s in SOLUTIONS))
@@ -67,10 +67,10 @@ def main() -> None:
                 cases = [layer.timing.benchmark(rng) for _ in range(args.runs + 2)]
                 ref = []
                 for case in cases:
-                    out, tape = reference_forward(part, layer, case)
+                    outs, tape = reference_forward(part, layer, case)
                     if backward:
-                        dout = make_dout(case, out.shape)
-                        ref.append(cpu(lambda: reference_backward(part, layer, dout, tape)))
+                        douts = make_douts(case, outs)
+                        ref.append(cpu(lambda: reference_backward(part, layer, douts, tape)))
                     else:
                         ref.append(cpu(lambda: reference_forward(part, layer, case)))
                 best_ref = min(ref[2:])
@@ -82,8 +82,9 @@ def main() -> None:
                         for case in cases[1:]:
                             if backward:
                                 res = getattr(mod, layer.forward)(*case.args())
-                                dout = make_dout(case, np.shape(res[0]))
-                                times.append(cpu(lambda: getattr(mod, func)(dout, res[1])))
+                                n = len(layer.outputs)
+                                douts = make_douts(case, res[:n])
+                                times.append(cpu(lambda: getattr(mod, func)(*douts, res[n])))
                             else:
                                 times.append(cpu(lambda: getattr(mod, func)(*case.args())))
                             if times[-1] > CAP:

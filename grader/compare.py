@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,31 @@ def compare(actual: Any, expected: np.ndarray, tol: Tolerance, samples: int = 4)
         total,
         tuple((ix, float(expected[ix]), float(got[ix])) for ix in picks),
     )
+
+
+def compare_scalar(actual: Any, expected: Any, tol: Tolerance) -> Comparison:
+    """A float output (a loss) under `tol`. Its value is compared whatever holds it (a Python or
+    numpy float, an int, a 0-d float array); whether it is a float is the contract check's."""
+    exp = float(expected) + 0.0  # no "-0" in feedback
+    if isinstance(actual, np.ndarray) and actual.shape == () and actual.dtype.kind in "fiu":
+        actual = actual.item()
+    if isinstance(actual, bool) or not isinstance(actual, (int, float)):
+        return Comparison(False, f"returned {describe_type(actual)}, expected a float", ())
+    got = float(actual)
+    err = abs(got - exp) if math.isfinite(got) else math.inf
+    rel = err / max(abs(exp), tol.atol)
+    if err <= tol.atol + tol.rtol * abs(exp):
+        return Comparison(True, "", (), (), err, rel, None, 0, 1)
+    return Comparison(False, f"is {got:.10g}, expected {exp:.10g} (abs error {err:.3g})", (), (), err, rel, None, 1, 1)
+
+
+def compare_value(actual: Any, expected: Any, tol: Tolerance, *, exact: bool = False, scalar: bool = False) -> Comparison:
+    """One output by its kind: a count (exactly), a float (a loss) or an array, under `tol`."""
+    if exact:
+        return compare_exact(actual, expected)
+    if scalar:
+        return compare_scalar(actual, expected, tol)
+    return compare(actual, expected, tol)
 
 
 def compare_exact(actual: Any, expected: Any) -> Comparison:

@@ -95,22 +95,29 @@ class Timing:
 class Diagnosis:
     """A known mistake: when the student's value matches `variant`, feedback names the mistake.
 
-    `variant(case, dout)` returns the buggy value of output `output` (None: the forward's out,
-    and dout is None; k: the backward's k-th gradient, for that dout)."""
+    `variant(case, dout)` returns the buggy value of output `output` (None: the forward's output
+    number `forward_output`, and dout is None; k: the backward's k-th gradient, for that dout,
+    which is a tuple of one upstream gradient per output when the layer has several)."""
 
     function: str
     hint: str
-    variant: Callable[[Case, Any], np.ndarray]
+    variant: Callable[[Case, Any], Any]
     output: int | None = None
+    forward_output: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
 class Layer:
     """A forward and its backward, graded against the reference functions of the same names.
 
-    forward(*case) -> (out, cache) when `returns_cache`, else -> value (compared exactly when
-    `exact`). backward(dout, cache) returns one gradient per name in `arrays`, in order (a single
-    array when there is one)."""
+    forward(*case) -> (*outputs, cache) when `returns_cache`, else -> the outputs (one value, or a
+    tuple when there are several; compared exactly when `exact`). backward(*douts, cache) takes
+    one upstream gradient per output, in order (`lstm_step_backward(dnext_h, dnext_c, cache)`),
+    and returns one gradient per name in `arrays`, in order (a single array when there is one).
+
+    `arrays` are the differentiable array arguments; `no_grad` names the array arguments that get
+    no gradient (integer targets, boolean masks): the only ones that may be sent as bool or
+    integer arrays. `scalars` names outputs that are a float (a loss), not an array."""
 
     forward: str
     backward: str | None
@@ -123,6 +130,19 @@ class Layer:
     returns_cache: bool = True
     exact: bool = False
     examples: dict[Scale, int] = field(default_factory=lambda: {"public": 30, "hidden": 30, "grad": 4})
+    outputs: tuple[str, ...] = ("out",)
+    scalars: tuple[str, ...] = ()
+    no_grad: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.outputs or len(set(self.outputs)) != len(self.outputs):
+            raise ValueError(f"{self.forward}: outputs must be distinct names, at least one")
+        if not set(self.scalars) <= set(self.outputs):
+            raise ValueError(f"{self.forward}: scalars {self.scalars} are not all outputs {self.outputs}")
+        if self.scalars and self.backward is not None:
+            raise ValueError(f"{self.forward}: a layer with a backward has array outputs only")
+        if set(self.no_grad) & set(self.arrays):
+            raise ValueError(f"{self.forward}: an input is in both arrays and no_grad")
 
     @property
     def backward_name(self) -> str:
@@ -130,6 +150,17 @@ class Layer:
         if self.backward is None:
             raise ValueError(f"{self.forward} has no backward")
         return self.backward
+
+    def output_label(self, i: int) -> str:
+        """How output i is named in feedback: "out" (or "value" for a count) when it is the only one."""
+        if len(self.outputs) == 1:
+            return "value" if self.exact else "out"
+        return self.outputs[i]
+
+    @property
+    def douts(self) -> tuple[str, ...]:
+        """The backward's upstream gradients' names, one per output: ("dout",), ("dnext_h", "dnext_c")."""
+        return tuple("d" + o for o in self.outputs)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -32,10 +32,19 @@ def describe() -> str:
     return f"cpu (torch {torch.__version__})"
 
 
+@overload
+def tensor(a: np.ndarray, grad: bool = False) -> torch.Tensor: ...
+@overload
+def tensor(a: None, grad: bool = False) -> None: ...
 def tensor(a: np.ndarray | None, grad: bool = False) -> torch.Tensor | None:
     if a is None:
         return None
     return torch.tensor(np.asarray(a, dtype=np.float64), device=_device, requires_grad=grad)
+
+
+def exact(a: np.ndarray) -> torch.Tensor:
+    """A tensor of the array's own dtype (integer targets, boolean masks: no gradient, no float64)."""
+    return torch.as_tensor(np.asarray(a), device=_device)
 
 
 @overload

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Part = Literal["shapes", "conv", "pooling", "rnn", "residual"]
+Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual"]
 
 VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
 
@@ -43,6 +43,35 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "return (size + 2 * pad - kernel) / stride + 1",
         "conv2d_output_size uses true division: a float, and a fraction (3.5 for size 8, kernel 3, "
         "stride 2) whenever the stride does not divide evenly.",
+    ),
+    # ---- conv1d
+    SeededBug(
+        "conv1d_kernel_flipped", "conv1d", "conv1d",
+        "np.tensordot(cols, w, axes=([2, 3], [1, 2]))",
+        "np.tensordot(cols, w[:, :, ::-1], axes=([2, 3], [1, 2]))",
+        "The forward flips the kernel (a true convolution instead of the lecture's cross-correlation); "
+        "the backward, written for the unflipped forward, is right.",
+    ),
+    SeededBug(
+        "conv1d_dx_kernel_flipped", "conv1d", "conv1d",
+        "dcols = np.tensordot(dout_t, w, axes=([2], [0]))",
+        "dcols = np.tensordot(dout_t, w[:, :, ::-1], axes=([2], [0]))",
+        "dx sends dout[t] * w[K-1-i] to position t*stride + i instead of dout[t] * w[i]: the kernel "
+        "reversed in the backward only; right for symmetric kernels (and K = 1).",
+    ),
+    SeededBug(
+        "conv1d_stride_ignored_in_backward", "conv1d", "conv1d",
+        "dx_pad[:, :, i : i + stride * l_out : stride]",
+        "dx_pad[:, :, i : i + l_out]",
+        "col2im in the backward scatters the window gradients as if the stride were 1: dx is wrong "
+        "whenever stride > 1 (forward, dw and db are right).",
+    ),
+    SeededBug(
+        "conv1d_db_mean_over_batch", "conv1d", "conv1d",
+        "db = dout.sum(axis=(0, 2))",
+        "db = dout.sum(axis=2).mean(axis=0)",
+        "db sums dout over positions but averages over the batch: right when N = 1, 1/N of the "
+        "gradient otherwise.",
     ),
     # ---- conv
     SeededBug(
@@ -137,6 +166,74 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "prev_h = h0",
         "prev_h = np.zeros_like(h0)",
         "rnn_forward starts from a zero hidden state instead of h0.",
+    ),
+    # ---- lstm
+    SeededBug(
+        "lstm_gate_order_ifgo", "lstm", "lstm",
+        "ifo = _sigmoid(a[:, : 3 * hidden])\n"
+        "    i, f, o = ifo[:, :hidden], ifo[:, hidden : 2 * hidden], ifo[:, 2 * hidden :]\n"
+        "    g = np.tanh(a[:, 3 * hidden :])",
+        "ifo = _sigmoid(np.concatenate([a[:, : 2 * hidden], a[:, 3 * hidden :]], axis=1))\n"
+        "    i, f, o = ifo[:, :hidden], ifo[:, hidden : 2 * hidden], ifo[:, 2 * hidden :]\n"
+        "    g = np.tanh(a[:, 2 * hidden : 3 * hidden])",
+        "The forward splits a into gates in torch.nn.LSTM's order i, f, g, o instead of i, f, o, g "
+        "(the backward still assembles da as i, f, o, g).",
+    ),
+    SeededBug(
+        "lstm_step_ignores_dnext_c", "lstm", "lstm",
+        "dc = dnext_c + dnext_h * o * (1 - tc**2)",
+        "dc = dnext_h * o * (1 - tc**2)",
+        "lstm_step_backward drops its second upstream gradient dnext_c, so lstm_backward never carries "
+        "the cell state's gradient to earlier steps; right when dnext_c = 0 (T = 1 in lstm_backward).",
+    ),
+    SeededBug(
+        "lstm_no_grad_through_time", "lstm", "lstm",
+        "lstm_step_backward(dh[:, t] + dprev_h, dprev_c, cache[t])",
+        "lstm_step_backward(dh[:, t], dprev_c, cache[t])",
+        "lstm_backward does not add the dprev_h of step t+1 to dh[:, t]; the cell's gradient is still "
+        "carried. Right when T = 1.",
+    ),
+    SeededBug(
+        "lstm_c0_is_h0", "lstm", "lstm",
+        "prev_h, prev_c = h0, np.zeros_like(h0)",
+        "prev_h, prev_c = h0, h0",
+        "lstm_forward starts its cell state from h0 instead of zero.",
+    ),
+    # ---- seq2seq
+    SeededBug(
+        "seq2seq_dh0_not_to_encoder", "seq2seq", "seq2seq",
+        "dh_enc[:, -1] = dh0_dec",
+        "dh_enc[:, -1] = 0",
+        "seq2seq_backward does not send the decoder's dh0 back into the encoder's last state: every "
+        "encoder gradient (dx_src, dWx_enc, dWh_enc, db_enc) is zero; the decoder's are right.",
+    ),
+    SeededBug(
+        "seq2seq_decoder_from_zero", "seq2seq", "seq2seq",
+        "_rnn_forward(x_tgt, h_enc[:, -1], Wx_dec, Wh_dec, b_dec)",
+        "_rnn_forward(x_tgt, np.zeros_like(h_enc[:, -1]), Wx_dec, Wh_dec, b_dec)",
+        "The decoder starts from zeros instead of the encoder's last hidden state: the scores ignore "
+        "the source sequence (the backward still sends a gradient into the encoder).",
+    ),
+    SeededBug(
+        "softmax_loss_mean_over_counted", "seq2seq", "seq2seq",
+        "loss = -(picked * mask).sum() / n",
+        "loss = -(picked * mask).sum() / mask.sum()",
+        "temporal_softmax_loss divides the loss by the number of counted steps instead of N (dscores "
+        "is still divided by N); right when every step of a one-sample batch counts.",
+    ),
+    SeededBug(
+        "softmax_loss_ignores_mask", "seq2seq", "seq2seq",
+        "n = scores.shape[0]",
+        "n = scores.shape[0]\n    mask = np.ones_like(mask)",
+        "temporal_softmax_loss counts every step, masked or not (loss and dscores); right when "
+        "every step counts.",
+    ),
+    SeededBug(
+        "softmax_loss_naive_exp", "seq2seq", "seq2seq",
+        "shifted = scores - scores.max(axis=-1, keepdims=True)",
+        "shifted = scores",
+        "temporal_softmax_loss exponentiates the raw scores: right for moderate scores, NaN once "
+        "exp overflows (scores near 1000).",
     ),
     # ---- residual
     SeededBug(

@@ -57,3 +57,18 @@ def test_nothing_to_say_about_unrelated_values_or_non_arrays():
     assert generic(EXPECTED + np.random.default_rng(0).standard_normal(EXPECTED.shape), EXPECTED, TOL) == []
     assert generic([1, 2], EXPECTED, TOL) == []
     assert generic(np.full_like(EXPECTED, np.nan), EXPECTED, TOL) == []
+
+
+def test_a_backward_failure_is_diagnosed_in_a_part_that_also_has_a_layer_without_backward():
+    # The loss layer (no backward) comes first: looking up the gradient's name must skip it.
+    from dataclasses import replace
+
+    from multi_output_part import TOY
+
+    from grader.engine.context import CaseFailure
+    from grader.engine.diagnose import likely_mistakes
+
+    part = replace(TOY, layers=TOY.layers[::-1])
+    case = Case(("x", "w"), (EXPECTED, EXPECTED.T))
+    failure = CaseFailure("dx: wrong", "split_backward", 0, np.zeros_like(EXPECTED), EXPECTED)
+    assert likely_mistakes(part, failure, case, TOL) == ["every value you returned is 0: is this result computed at all?"]

@@ -22,7 +22,7 @@ def test_indices_on_a_max_pool_near_tie_are_skipped_and_the_others_checked():
     x = np.array([[[[1.0, 1.0 + 1e-7], [0.0, 0.0]]]])
     case = Case(("x", "kernel_size", "stride"), (x, 2, None), seed=3)
     plan = probes(case, MAX_POOL)
-    agrees = dict(zip((idx for _, _, idx, _ in plan), _reference_agrees(SimpleNamespace(part=POOLING), MAX_POOL, case, plan, np.ones((1, 1, 1, 1)))))  # type: ignore[arg-type]
+    agrees = dict(zip((idx for _, _, idx, _ in plan), _reference_agrees(SimpleNamespace(part=POOLING), MAX_POOL, case, plan, (np.ones((1, 1, 1, 1)),))))  # type: ignore[arg-type]
     assert agrees == {0: False, 1: False, 2: True, 3: True}
 
 
@@ -31,9 +31,9 @@ class _Student:
         self.error = forwards_raise
 
     def forward(self, case, keep=False):
-        return np.ones((1, 1, 1, 1)), object(), None
+        return (np.ones((1, 1, 1, 1)),), object(), None
 
-    def backward(self, dout, handle):
+    def backward(self, douts, handle):
         return (np.zeros((1, 1, 2, 2)),), None
 
     def forwards(self, arg_sets, timeout):

@@ -1,26 +1,30 @@
 """Each seeded bug is caught in its own part, and every other part still gets full marks.
 
-A bug changes one module, and each part is graded from its own module (and `_convcore`, which no
-bug touches), so every other part of a buggy submission is the vectorized solution's, which
-scores full marks: each bug is graded in its own part only, and one bug is graded in full to
-show that a failing part costs the others nothing.
+A bug is graded in its own part and in every part whose module imports its module in the
+vectorized solution (directly or through others): the other parts' files are the vectorized
+solution's, byte for byte, and grading is deterministic, so they score its full marks
+(tests/test_grade_solutions.py) without being graded again for each bug.
 """
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 from grader.parts import PARTS
 from grader.results import SubmissionResult
-from conftest import VECTORIZED, grade
-from seeded_bugs import SEEDED_BUGS, SeededBug, materialize
+from conftest import grade
+from seeded_bugs import SEEDED_BUGS, VECTORIZED, SeededBug, materialize
 
 # Every hint each seeded bug's feedback gives, and nothing else: a diagnosis must fire only where
 # its mistake is present (a wrong-shaped db once got "crop the padding off dx"). A bug absent from
 # this table gets no "likely mistake" line at all; one listed gets exactly these.
 HINTS: dict[str, tuple[str, ...]] = {
+    "conv1d_kernel_flipped": ("kernel flipped",),
+    "conv1d_dx_kernel_flipped": ("kernel reversed",),
+    "conv1d_db_mean_over_batch": ("mean over the batch",),
     "conv_kernel_flipped": ("kernel flipped",),
     "conv_dw_one_sample": ("first sample only",),
     "conv_pad_one_side": ("the shape is off by (0, 0, -1, -1)",),
@@ -31,12 +35,57 @@ HINTS: dict[str, tuple[str, ...]] = {
     "rnn_tanh_grad_one_minus_h": ("1 - h**2",),
     "rnn_no_grad_through_time": ("through time",),
     "rnn_dh0_zeros": ("every value you returned is 0",),
+    "lstm_gate_order_ifgo": ("torch.nn.LSTM's order",),
+    "lstm_step_ignores_dnext_c": ("leaves dnext_c out", "cell state's gradient through time"),
+    "lstm_no_grad_through_time": ("dprev_h that step t+1 sends back",),
+    "lstm_c0_is_h0": ("cell state starts from h0",),
+    "seq2seq_dh0_not_to_encoder": ("the encoder gets no gradient",),
+    "seq2seq_decoder_from_zero": ("your decoder starts from zeros",),
+    "softmax_loss_mean_over_counted": ("number of counted steps",),
+    "softmax_loss_ignores_mask": ("counts the masked steps too",),
     "residual_missing_skip_grad": ("shortcut's gradient",),
 }
 
 
 def hint_lines(result: SubmissionResult) -> set[str]:
     return {line for c in result.checks for line in c.message.splitlines() if line.startswith("likely mistake:")}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The sibling modules a solution module imports: `from ._convcore import`, `from assignments.rnn import`."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("assignments."):
+            found.add(node.module.split(".")[1])  # type: ignore[union-attr]
+        elif isinstance(node, ast.ImportFrom) and node.module == "assignments":
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("assignments.")}
+    return found
+
+
+def reaching(module: str, root: Path = VECTORIZED) -> set[str]:
+    """`module` and every module of the solution that imports it, directly or through others."""
+    graph = {p.stem: imported_modules(p) for p in (root / "assignments").glob("*.py")}
+    reached = {module}
+    while grown := {m for m, deps in graph.items() if deps & reached} - reached:
+        reached |= grown
+    return reached
+
+
+def test_a_module_reaches_the_modules_that_import_it_directly_or_through_others(tmp_path: Path):
+    assert reaching("_convcore") == {"_convcore", "conv", "pooling", "residual"}
+    assert reaching("rnn") == {"rnn"}
+    pkg = tmp_path / "assignments"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("x = 1\n")
+    (pkg / "b.py").write_text("from assignments.a import x\n")
+    (pkg / "c.py").write_text("from . import b\n")
+    (pkg / "d.py").write_text("import assignments.c\n")
+    (pkg / "e.py").write_text("import numpy\n")
+    assert reaching("a", tmp_path) == {"a", "b", "c", "d"}
 
 
 def changed_files(root: Path) -> list[str]:
@@ -54,15 +103,17 @@ def assert_other_parts_full(result: SubmissionResult, part_name: str) -> None:
 
 
 @pytest.mark.parametrize("bug", SEEDED_BUGS, ids=lambda b: b.name)
-def test_seeded_bug_is_caught_in_its_own_part_only(bug: SeededBug, tmp_path: Path, vectorized_result: SubmissionResult):
+def test_seeded_bug_is_caught_in_its_own_part_only(bug: SeededBug, tmp_path: Path):
+    touched = reaching(bug.module)
     root = materialize(bug, tmp_path / bug.name)
     assert changed_files(root) == [f"assignments/{bug.module}.py"]
-    assert [p.name for p in PARTS if p.module == bug.module] == [bug.part]
-    assert_other_parts_full(vectorized_result, bug.part)
-    result = grade(root, [bug.part])
+    result = grade(root, [p.name for p in PARTS if p.module in touched])
+    assert_other_parts_full(result, bug.part)
 
     own = result.part(bug.part)
     assert own.score < own.max_score - 1e-9, f"{bug.name} went unnoticed"
+    # A grader failure is no catch: every check must have run to a verdict.
+    assert [c.message for c in result.checks if c.outcome == "error"] == []
     assert any(c.outcome == "failed" and c.kind in ("forward", "backward", "example") for c in own.checks)
     hints = hint_lines(result)
     expected = HINTS.get(bug.name, ())

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from seeded_bugs import SEEDED_BUGS, VECTORIZED, materialize
 
-PARTS = {"shapes", "conv", "pooling", "rnn", "residual"}
+from grader.parts import PARTS
 
 
-def test_bug_names_are_unique_and_parts_known():
+def test_bug_names_are_unique_and_every_part_has_at_least_one():
     names = [b.name for b in SEEDED_BUGS]
     assert len(names) == len(set(names)) >= 15
-    assert {b.part for b in SEEDED_BUGS} == PARTS
+    assert {b.part for b in SEEDED_BUGS} == {p.name for p in PARTS}
+    assert all(b.module == next(p.module for p in PARTS if p.name == b.part) for b in SEEDED_BUGS)
 
 
 @pytest.mark.parametrize("bug", SEEDED_BUGS, ids=lambda b: b.name)

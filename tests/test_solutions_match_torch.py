@@ -19,12 +19,12 @@ import torch
 import torch.nn.functional as F
 
 SOLUTIONS = Path(__file__).parent / "solutions"
-MODULES = ("shapes", "conv", "pooling", "rnn", "residual")
+MODULES = ("shapes", "conv", "pooling", "rnn", "residual")  # the later parts: test_solutions_match_torch_sequences.py
 RTOL, ATOL = 1e-9, 1e-11  # float64 sums of a few hundred terms: ~1e-14 apart from torch
 
 
-def load_submission(root: Path, alias: str) -> SimpleNamespace:
-    """Import root/assignments as package `alias`; returns its five modules as attributes."""
+def load_submission(root: Path, alias: str, modules: tuple[str, ...] = MODULES) -> SimpleNamespace:
+    """Import root/assignments as package `alias`; returns its `modules` as attributes."""
     pkg_dir = root / "assignments"
     spec = importlib.util.spec_from_file_location(
         alias, pkg_dir / "__init__.py", submodule_search_locations=[str(pkg_dir)]
@@ -32,7 +32,7 @@ def load_submission(root: Path, alias: str) -> SimpleNamespace:
     pkg = importlib.util.module_from_spec(spec)
     sys.modules[alias] = pkg
     spec.loader.exec_module(pkg)
-    return SimpleNamespace(**{m: importlib.import_module(f"{alias}.{m}") for m in MODULES})
+    return SimpleNamespace(**{m: importlib.import_module(f"{alias}.{m}") for m in modules})
 
 
 def unload(alias: str) -> None:

@@ -28,12 +28,13 @@ class CaseFailure:
 
     text: str
     function: str
-    output: int | None = None  # None: the forward's out; k: the backward's k-th gradient
+    output: int | None = None  # None: the forward's output `forward_output`; k: the backward's k-th gradient
     actual: Any = None
     expected: Any = None
-    dout: Any = None
+    dout: Any = None  # the upstream gradient; a tuple of them for a layer with several outputs
     traceback: str = ""
     input_free: bool = False
+    forward_output: int = 0
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import Tolerance, compare
+from grader.compare import Tolerance, compare, compare_scalar
 from grader.engine.context import CaseFailure
 from grader.spec import Case, PartSpec
 
@@ -16,13 +16,22 @@ def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Toler
     for d in part.diagnoses:
         if d.function != failure.function or d.output != failure.output:
             continue
+        if d.output is None and d.forward_output != failure.forward_output:
+            continue
         try:
             variant = d.variant(case, failure.dout)
         except Exception:  # a variant that does not apply to this case explains nothing
             continue
-        if variant is not None and compare(failure.actual, variant, tol).ok:
+        if variant is not None and _matches(failure.actual, variant, tol):
             hints.append(d.hint)
     return hints or generic(failure.actual, failure.expected, tol, gradient=_gradient_of(part, failure), case=case)
+
+
+def _matches(actual: Any, variant: Any, tol: Tolerance) -> bool:
+    """Whether the student's value is the buggy variant's: an array, or a float (a loss)."""
+    if isinstance(variant, np.ndarray):
+        return compare(actual, variant, tol).ok
+    return compare_scalar(actual, variant, tol).ok
 
 
 def _gradient_of(part: PartSpec, failure: CaseFailure) -> str | None:
@@ -30,7 +39,7 @@ def _gradient_of(part: PartSpec, failure: CaseFailure) -> str | None:
     if failure.output is None:
         return None
     for layer in part.layers:
-        if layer.backward_name == failure.function and failure.output < len(layer.arrays):
+        if layer.backward == failure.function and failure.output < len(layer.arrays):
             return layer.arrays[failure.output]
     return "the input"
 

@@ -8,10 +8,13 @@ part, so adding a part here is all a release needs.
 from __future__ import annotations
 
 from grader.parts.conv import CONV
+from grader.parts.conv1d import CONV1D
+from grader.parts.lstm import LSTM
 from grader.parts.pooling import POOLING
 from grader.parts.residual import RESIDUAL
 from grader.parts.rnn import RNN
+from grader.parts.seq2seq import SEQ2SEQ
 from grader.parts.shapes import SHAPES
 from grader.spec import PartSpec
 
-PARTS: tuple[PartSpec, ...] = (SHAPES, CONV, POOLING, RNN, RESIDUAL)
+PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL)

@@ -287,7 +287,7 @@ class Worker:
         args_back = self._decode(reply["args"], reply, bufs).value if return_args and "args" in reply else None
         return CallResult(result.value, result.notes, args_back, seconds, cpu_seconds)
 
-    def call_many(self, module: str, func: str, arg_sets: list[list[Any]], pick: int | None, timeout: float | None = None) -> list[Any]:
+    def call_many(self, module: str, func: str, arg_sets: list[list[Any]], pick: int | list[int] | None, timeout: float | None = None) -> list[Any]:
         arrays: list[np.ndarray] = []
         header = {"op": "call_many", "module": module, "func": func, "arg_sets": wire.encode(arg_sets, arrays), "pick": pick}
         reply, bufs = self.request(header, arrays, timeout)

@@ -3,12 +3,13 @@ inputs left unmodified (the caller's arrays are not the function's scratch space
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
-from grader.compare import is_integral
-from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
+from grader.compare import describe_type, is_integral
+from grader.engine.calls import CallFailure, make_douts, reference_backward, reference_forward
 from grader.engine.context import Ctx, Verdict
 from grader.spec import Case, Layer
 
@@ -60,25 +61,37 @@ def contract_check(ctx: Ctx, layer: Layer) -> Verdict:
 
 def _forward_problems(ctx: Ctx, layer: Layer, case: Case) -> list[str]:
     expected, _ = reference_forward(ctx.part, layer, case)
-    out, _, res = ctx.student(layer).forward(case, return_args=True)
-    problems = [f"{layer.forward} {n}" for n in res.notes]
+    outs, _, res = ctx.student(layer).forward(case, return_args=True)
+    problems = [f"{layer.forward} {n}" for n in res.notes if not (layer.scalars and n in NUMPY_FLOAT_NOTES)]
     if layer.exact:
-        if not is_integral(out):
-            problems.append(f"{layer.forward} returned {out!r:.60}; expected Python int(s) like {expected!r}")
+        if not is_integral(outs[0]):
+            problems.append(f"{layer.forward} returned {outs[0]!r:.60}; expected Python int(s) like {expected[0]!r}")
         return problems
-    problems += _array_problems(f"{layer.forward}'s out", out, expected.shape)
+    for name, got, exp in zip(layer.outputs, outs, expected):
+        label = f"{layer.forward}'s {name}"
+        problems += _scalar_problems(label, got) if name in layer.scalars else _array_problems(label, got, exp.shape)
     return problems + _modified(case.names, case.args(), res.args)
+
+
+# A loss may be a numpy float: it crosses the pipe as a float with this note, which is no problem.
+NUMPY_FLOAT_NOTES = frozenset(f"returned a {t} instead of a plain type" for t in ("float64", "float32", "float16", "longdouble"))
+
+
+def _scalar_problems(label: str, value: Any) -> list[str]:
+    if isinstance(value, bool) or not isinstance(value, float):
+        return [f"{label} is {describe_type(value)}, expected a float (a Python or numpy scalar)"]
+    return [] if math.isfinite(value) else [f"{label} is {value}, not a finite number"]
 
 
 def _backward_problems(ctx: Ctx, layer: Layer, case: Case) -> list[str]:
     expected, tape = reference_forward(ctx.part, layer, case)
-    dout = make_dout(case, expected.shape)
-    expected_grads = reference_backward(ctx.part, layer, dout, tape)
+    douts = make_douts(case, expected)
+    expected_grads = reference_backward(ctx.part, layer, douts, tape)
     student = ctx.student(layer)
     _, handle, _ = student.forward(case, keep=True)
     if handle is None:
         return [f"{layer.forward} returned no cache to pass to {layer.backward_name}"]
-    grads, res = student.backward(dout, handle, return_args=True)
+    grads, res = student.backward(douts, handle, return_args=True)
     problems = [f"{layer.backward} {n}" for n in res.notes]
     for name, got, exp in zip(layer.arrays, grads, expected_grads):
         if exp is None:
@@ -86,7 +99,9 @@ def _backward_problems(ctx: Ctx, layer: Layer, case: Case) -> list[str]:
                 problems.append(f"d{name} should be None because {name} is None")
             continue
         problems += _array_problems(f"d{name}", got, exp.shape)
-    if isinstance(res.args, (list, tuple)) and res.args and isinstance(res.args[0], np.ndarray):
-        if not np.array_equal(res.args[0], dout):
-            problems.append(f"{layer.backward} modified dout in place")
+    sent_back = res.args if isinstance(res.args, (list, tuple)) else ()
+    for name, sent, back in zip(layer.douts, douts, sent_back):
+        if isinstance(back, np.ndarray) and not np.array_equal(back, sent):
+            what = "dout" if len(layer.outputs) == 1 else name
+            problems.append(f"{layer.backward} modified {what} in place")
     return problems

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from grader.compare import compare, compare_exact
+from grader.compare import compare, compare_value
 from grader.engine import repro
-from grader.engine.calls import CallFailure, make_dout, reference_backward, reference_forward
+from grader.engine.calls import CallFailure, make_douts, one_or_all, reference_backward, reference_forward, split_outputs
 from grader.engine.context import CaseFailure, Ctx, Verdict
 from grader.engine.diagnose import likely_mistakes
 from grader.engine.search import Fatal, search
@@ -24,45 +24,58 @@ def _call_failure(function: str, exc: CallFailure, output: int | None = None, ex
 
 
 def forward_case(ctx: Ctx, layer: Layer, case: Case, expected: Any = None) -> CaseFailure | None:
-    """The student's forward on `case` against `expected`, or the reference's answer when None."""
+    """The student's forward on `case` against `expected`, or the reference's answer when None
+    (`expected` is the forward's value: the tuple of its outputs when it has several)."""
     if expected is None:
-        expected, _ = reference_forward(ctx.part, layer, case)
+        wanted, _ = reference_forward(ctx.part, layer, case)
+    else:
+        wanted = split_outputs(layer, expected)
     try:
-        out, _, _ = ctx.student(layer).forward(case)
+        outs, _, _ = ctx.student(layer).forward(case)
     except CallFailure as exc:
-        return _call_failure(layer.forward, exc, expected=expected)
-    cmp = compare_exact(out, expected) if layer.exact else compare(out, expected, layer.tol)
-    if cmp.ok:
+        return _call_failure(layer.forward, exc, expected=wanted[0])
+    texts, first = [], None
+    for i, (name, got, exp) in enumerate(zip(layer.outputs, outs, wanted)):
+        cmp = compare_value(got, exp, layer.tol, exact=layer.exact, scalar=name in layer.scalars)
+        if not cmp.ok:
+            texts.append(cmp.describe(layer.output_label(i)))
+            first = first or CaseFailure("", layer.forward, None, got, exp, forward_output=i)
+    if first is None:
         return None
-    label = "value" if layer.exact else "out"
-    return CaseFailure(cmp.describe(label), layer.forward, None, out, expected)
+    first.text = "\n".join(texts)
+    return first
 
 
 def backward_case(ctx: Ctx, layer: Layer, case: Case, dout: Any = None) -> CaseFailure | None:
-    expected_out, tape = reference_forward(ctx.part, layer, case)
-    dout = make_dout(case, expected_out.shape) if dout is None else dout
-    expected = reference_backward(ctx.part, layer, dout, tape)
+    """`dout`: the upstream gradient (a tuple of them for several outputs), or None: the case's own."""
+    expected_outs, tape = reference_forward(ctx.part, layer, case)
+    if dout is None:
+        douts = make_douts(case, expected_outs)
+    else:
+        douts = tuple(dout) if len(layer.outputs) > 1 else (dout,)
+    expected = reference_backward(ctx.part, layer, douts, tape)
     student = ctx.student(layer)
     backward = layer.backward_name
+    shown = one_or_all(douts)
     try:
         _, handle, _ = student.forward(case, keep=True)
         if handle is None:
             return CaseFailure(f"{layer.forward} returned no cache to pass to {backward}", backward)
-        grads, _ = student.backward(dout, handle)
+        grads, _ = student.backward(douts, handle)
     except CallFailure as exc:
         k = next((i for i, e in enumerate(expected) if e is not None), 0)
-        return _call_failure(backward, exc, k, expected[k], dout)
+        return _call_failure(backward, exc, k, expected[k], shown)
     texts, first = [], None
     for i, (name, got, exp) in enumerate(zip(layer.arrays, grads, expected)):
         if exp is None:
             if got is not None:
                 texts.append(f"d{name}: should be None because {name} is None")
-                first = first or CaseFailure("", backward, i, got, exp, dout)
+                first = first or CaseFailure("", backward, i, got, exp, shown)
             continue
         cmp = compare(got, exp, layer.tol)
         if not cmp.ok:
             texts.append(cmp.describe(f"d{name}"))
-            first = first or CaseFailure("", backward, i, got, exp, dout)
+            first = first or CaseFailure("", backward, i, got, exp, shown)
     if first is None:
         return None
     first.text = "\n".join(texts)
@@ -92,7 +105,7 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
     folder = ctx.options.repro_dir
     script = None
     if folder is not None and repro_stem and failure.expected is not None:
-        script = repro.write(folder, repro_stem, ctx.part, layer, case, failure.function, failure.output, failure.expected, failure.dout)
+        script = repro.write(folder, repro_stem, ctx.part, layer, case, failure)
     where = "the smallest failing input found" if shrunk else "failing input"
     lines = [_named(failure.function, first_line), f"{where}: {case.summary()}"]
     if note:

@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import compare, compare_exact
-from grader.engine.calls import CallFailure, make_dout, normalize_grads, reference_backward, reference_forward
+from grader.compare import compare_value
+from grader.engine.calls import CallFailure, make_douts, normalize_grads, reference_backward, reference_forward, sendable_args, split_outputs
 from grader.engine.context import Ctx, Verdict
 from grader.sandbox.client import StudentError, WorkerDied, WorkerTimeout
 from grader.sandbox.launch import STEADY_HEAP
@@ -58,22 +58,22 @@ class _Run:
     """One reference run: its inputs, its answer (every output), and the time it took."""
 
     case: Case
-    expected: tuple[np.ndarray, ...]
-    dout: np.ndarray | None
+    expected: tuple[Any, ...]
+    douts: tuple[np.ndarray, ...]  # one per output, for a backward check; none for a forward one
     seconds: float
 
 
 def _reference(ctx: Ctx, layer: Layer, case: Case, backward: bool, clock: Callable[[], float]) -> _Run:
     """Run the reference on `case`, timing the forward (or, for a backward check, the backward)."""
     start = clock()
-    out, tape = reference_forward(ctx.part, layer, case)
+    outs, tape = reference_forward(ctx.part, layer, case)
     seconds = clock() - start
     if not backward:
-        return _Run(case, (out,), None, seconds)
-    dout = make_dout(case, out.shape)
+        return _Run(case, outs, (), seconds)
+    douts = make_douts(case, outs)
     start = clock()
-    grads = reference_backward(ctx.part, layer, dout, tape)
-    return _Run(case, tuple(grads), dout, clock() - start)
+    grads = reference_backward(ctx.part, layer, douts, tape)
+    return _Run(case, tuple(grads), douts, clock() - start)
 
 
 def timing_check(ctx: Ctx, layer: Layer, backward: bool) -> Verdict:
@@ -147,28 +147,33 @@ def _timing(ctx: Ctx, layer: Layer, backward: bool, func: str) -> Verdict:
 def _student_seconds(ctx: Ctx, layer: Layer, backward: bool, run: _Run, timeout: float, cpu: bool) -> float:
     """Time one student call on the run's inputs; its whole result must match the reference's."""
     worker, module = ctx.worker, ctx.part.module
+    n = len(layer.outputs)
+    args = sendable_args(layer, run.case)
     if backward:
-        res = worker.call(module, layer.forward, run.case.args(), keep=1, timeout=timeout)
-        if not (isinstance(res.value, tuple) and len(res.value) == 2):
-            raise CallFailure(f"{layer.forward} did not return (out, cache)")
-        func, args, release, omit = layer.backward_name, [run.dout, res.value[1]], (res.value[1],), None
+        res = worker.call(module, layer.forward, args, keep=n, timeout=timeout)
+        if not (isinstance(res.value, tuple) and len(res.value) == n + 1):
+            raise CallFailure(f"{layer.forward} did not return ({', '.join(layer.outputs)}, cache)")
+        func, args, release, omit = layer.backward_name, [*run.douts, res.value[n]], (res.value[n],), None
     else:
-        func, args, release, omit = layer.forward, run.case.args(), (), 1 if layer.returns_cache else None  # type: ignore[assignment]
+        func, release, omit = layer.forward, (), n if layer.returns_cache else None  # type: ignore[assignment]
     res = worker.call(module, func, args, omit=omit, release=release, timeout=timeout, cpu=cpu)
     if backward:
         got = normalize_grads(layer, res.value)
+    elif layer.returns_cache:
+        got = tuple(res.value[:n]) if isinstance(res.value, tuple) and len(res.value) > n else (res.value,)
     else:
-        got = (res.value[0] if layer.returns_cache and isinstance(res.value, tuple) and res.value else res.value,)
-    _check(func, got, run.expected, layer)
+        got = split_outputs(layer, res.value)
+    _check(func, got, run.expected, layer, backward)
     return res.cpu_seconds if cpu and res.cpu_seconds is not None else res.seconds
 
 
-def _check(func: str, got: tuple[Any, ...], expected: tuple[np.ndarray, ...], layer: Layer) -> None:
-    for g, e in zip(got, expected):
+def _check(func: str, got: tuple[Any, ...], expected: tuple[Any, ...], layer: Layer, backward: bool) -> None:
+    names = layer.arrays if backward else layer.outputs
+    for name, g, e in zip(names, got, expected):
         if e is None:
             continue
-        ok = compare_exact(g, e).ok if layer.exact else compare(g, e, layer.tol).ok
-        if not ok:
+        scalar = not backward and name in layer.scalars
+        if not compare_value(g, e, layer.tol, exact=layer.exact, scalar=scalar).ok:
             raise CallFailure(f"{func} gave wrong values in a timed run (its result differs from the reference's)")
 
 

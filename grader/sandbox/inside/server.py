@@ -139,15 +139,20 @@ class Server:
         self.reply(out, arrays)
 
     def op_call_many(self, header: dict, bufs: list[bytes]) -> None:
-        """Call one function on many argument lists, sending back result[pick] of each
-        (finite differences need hundreds of forwards; one round trip carries them all)."""
+        """Call one function on many argument lists, sending back result[pick] of each, or the
+        tuple of result[i] for each i when `pick` is a list (a forward's several outputs without
+        its cache). Finite differences need hundreds of forwards; one round trip carries them all."""
         fn = self.function(header["module"], header["func"])
         arg_sets = wire.decode(header["arg_sets"], header, bufs, self.handles).value
         pick = header.get("pick")
         results = []
         for args in arg_sets:
             r = fn(*args)
-            results.append(r[pick] if pick is not None and isinstance(r, tuple) and len(r) > pick else r)
+            if isinstance(pick, list) and isinstance(r, tuple) and len(r) > max(pick, default=-1):
+                r = tuple(r[i] for i in pick)
+            elif isinstance(pick, int) and isinstance(r, tuple) and len(r) > pick:
+                r = r[pick]
+            results.append(r)
         arrays: list[np.ndarray] = []
         self.reply({"ok": True, "result": wire.encode(results, arrays)}, arrays)
 

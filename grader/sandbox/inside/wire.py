@@ -28,7 +28,12 @@ from typing import Any
 
 import numpy as np
 
-ALLOWED_DTYPES = frozenset({"<f2", "<f4", "<f8", "<i4", "<i8", "|u1", "|b1", "<u4", "<u8", "|i1"})
+FLOAT_DTYPES = frozenset({"<f2", "<f4", "<f8"})
+# Integer and bool arrays cross for two reasons only: the inputs a spec declares with no gradient
+# (integer targets, boolean masks; the parent's call wrapper sends no other, see
+# grader.engine.calls.sendable_args), and a student's wrong return, which the contract check names.
+INDEX_DTYPES = frozenset({"<i4", "<i8", "|u1", "|b1", "<u4", "<u8", "|i1"})
+ALLOWED_DTYPES = FLOAT_DTYPES | INDEX_DTYPES
 MAX_HEADER = 1 << 20
 MAX_ITEMS = 4096
 
