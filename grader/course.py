@@ -161,6 +161,13 @@ def _assignment(name: str, table: Mapping[str, Any], where: str) -> Assignment:
     if len(set(parts)) != len(parts):
         raise CourseError(f"{where}.parts: a part is listed twice")
     ordered = tuple(p for p in BY_NAME if p in parts)
+    for part in ordered:
+        missing = [b for b in BY_NAME[part].builds_on if b not in ordered]
+        if missing:
+            raise CourseError(
+                f"{where}.parts: {part} is built from the student's own {', '.join(m + '.py' for m in missing)}: "
+                f"add {', '.join(missing)} to this assignment, so its release hands the stub out and its grade reads the student's file"
+            )
     points = _points(table.get("points", {}), ordered, f"{where}.points")
     due = _when(table["due"], f"{where}.due") if "due" in table else None
     late = _late(table.get("late", "none"), f"{where}.late")

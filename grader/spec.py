@@ -192,6 +192,9 @@ class PartSpec:
     examples: tuple[Example, ...] = ()
     diagnoses: tuple[Diagnosis, ...] = ()
     seed: int = 0
+    # Parts whose student modules this part is built from (seq2seq imports the student's rnn.py):
+    # an assignment with this part must hand those out too (grader.course).
+    builds_on: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A misspelled name would silently never match: refuse the spec when it is loaded.

@@ -76,6 +76,7 @@ def test_two_assignments_need_a_name(tmp_path: Path) -> None:
         ('[assignments.a]\nparts = ["conv"]\nduedate = 2026-12-01T23:59:00Z\n', "unknown key.*duedate"),
         ("[assignments.a]\nparts = []\n", "non-empty"),
         ("title = 'x'\n", "unknown key"),
+        ('[assignments.a]\nparts = ["seq2seq"]\n', "built from the student's own rnn.py"),
     ],
 )
 def test_a_malformed_course_file_is_refused_naming_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -121,6 +121,7 @@ SEQ2SEQ = PartSpec(
     module="seq2seq",
     reference=reference.seq2seq,
     seed=808,
+    builds_on=("rnn",),
     layers=(
         Layer(
             forward="temporal_affine_forward",
