@@ -81,9 +81,10 @@ class Manifest:
 
 def release_id(assignment: str, files: Mapping[str, str], editable_hashes: Mapping[str, str]) -> str:
     """`<assignment>-<12 hex>`: the same released bytes always give the same id."""
+    every = {**files, **editable_hashes}
     h = hashlib.sha256()
-    for path in sorted({**files, **editable_hashes}):
-        h.update(path.encode() + b"\0" + {**files, **editable_hashes}[path].encode() + b"\0")
+    for path in sorted(every):
+        h.update(path.encode() + b"\0" + every[path].encode() + b"\0")
     return f"{assignment}-{h.hexdigest()[:12]}"
 
 

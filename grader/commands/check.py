@@ -109,13 +109,14 @@ def check(
     )
     with console.status("grading…"):
         result = grade_submission(path, chosen, options, name="your assignments")
+    hidden, total = _hidden_points(chosen, options)
     # The report quotes the student's prints and exceptions: in CI, made inert and (GitHub)
     # fenced by a token drawn only now, once the student's code has stopped running.
     with commands_stopped(console.file, forge):
         shown = neutralised(result) if forge else result
-        render_submission(shown, console, details=not brief, total_note=hidden_points_note(chosen, options))
+        render_submission(shown, console, details=not brief, total_note=hidden_points_note(hidden, total))
     # `check` runs the public checks only: every report it writes says the grade comes elsewhere.
-    note = advisory_note(*_hidden_points(chosen, options))
+    note = advisory_note(hidden, total)
     if forge == "github":
         workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
         for annotation in failure_annotations(result, path, workspace):
@@ -131,9 +132,8 @@ def check(
     sys.exit(0 if result.score >= result.max_score and all(c.outcome == "passed" for c in result.checks) else 1)
 
 
-def hidden_points_note(parts: Sequence[PartSpec], options: GradeOptions) -> str:
+def hidden_points_note(hidden: float, total: float) -> str:
     """How many points `grade` adds with the hidden checks, which `check` never runs."""
-    hidden, total = _hidden_points(parts, options)
     if not hidden:
         return ""
     return f"public checks only; the hidden checks add {format_points(hidden)} more points, out of {format_points(total)}, and run in `grade`"
