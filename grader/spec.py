@@ -169,7 +169,9 @@ class Example:
 
     `expected` None means: whatever the reference returns. `target` is the forward's out or the
     backward's gradients (dout is then `dout`). `key` names it in the check's id: keep it when
-    the displayed `name` changes."""
+    the displayed `name` changes. `raises` names the exception type the forward must raise on
+    this case instead (a documented error: a query with every key masked raises ValueError),
+    judged in the parent from the type name the worker reports; the reference is not called."""
 
     key: str
     name: str
@@ -181,6 +183,11 @@ class Example:
     target: Literal["forward", "backward"] = "forward"
     kind: Kind = "example"
     dout: np.ndarray | None = None
+    raises: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.raises is not None and (self.target != "forward" or self.expected is not None):
+            raise ValueError(f"example {self.key}: an example that raises has a forward target and no expected value")
 
 
 @dataclass(frozen=True, kw_only=True)

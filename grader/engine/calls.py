@@ -18,12 +18,13 @@ from grader.spec import Case, Layer, PartSpec
 
 
 class CallFailure(Exception):
-    def __init__(self, message: str, *, fatal: bool = False, traceback: str = "", input_free: bool = False):
+    def __init__(self, message: str, *, fatal: bool = False, traceback: str = "", input_free: bool = False, raised: str = ""):
         super().__init__(message)
         self.message = message
         self.fatal = fatal
         self.traceback = traceback
         self.input_free = input_free  # not about any input (not implemented, missing): show none
+        self.raised = raised  # the student's exception type name, where the student's code raised one
 
 
 @dataclass
@@ -42,7 +43,7 @@ class StudentLayer:
                 raise CallFailure(f"{func} is not implemented yet (it raises NotImplementedError)", fatal=True, input_free=True) from None
             if e.type == "AttributeError" and f"has no function {func}()" in e.text:
                 raise CallFailure(e.text, fatal=True, input_free=True) from None
-            raise CallFailure(f"{func} raised {e.type}: {e.text}", traceback=e.traceback) from None
+            raise CallFailure(f"{func} raised {e.type}: {e.text}", traceback=e.traceback, raised=e.type) from None
         except (WorkerTimeout, WorkerDied) as e:
             raise CallFailure(f"{func}: {e}", fatal=True) from None
 

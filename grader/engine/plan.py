@@ -72,6 +72,9 @@ def _full_plan(part: PartSpec, options: GradeOptions) -> list[Planned]:
     for ex in part.examples:
         function = part.layer(ex.layer).backward if ex.target == "backward" else ex.layer
         assert function is not None
+        # Raising is only right from a forward that works: a stub raising on every input must not
+        # earn the points of an example that asks for an error.
+        gate = (check_id(part.name, ex.layer, "forward", "public"),) if ex.raises is not None else ()
         planned.append(
             Planned(
                 id=check_id(part.name, function, ex.kind, ex.key),
@@ -82,6 +85,7 @@ def _full_plan(part: PartSpec, options: GradeOptions) -> list[Planned]:
                 points=ex.points,
                 layer=ex.layer,
                 example=ex,
+                gate=gate,
             )
         )
     return [p for p in planned if p.points > 0]

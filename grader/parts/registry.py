@@ -15,6 +15,7 @@ from grader.parts.residual import RESIDUAL
 from grader.parts.rnn import RNN
 from grader.parts.seq2seq import SEQ2SEQ
 from grader.parts.shapes import SHAPES
+from grader.parts.transformer import TRANSFORMER
 from grader.spec import PartSpec
 
-PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL)
+PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL, TRANSFORMER)

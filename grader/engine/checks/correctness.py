@@ -135,6 +135,8 @@ def backward_check(ctx: Ctx, layer: Layer, hidden: bool) -> Verdict:
 
 def example_check(ctx: Ctx, example: Example) -> Verdict:
     layer = ctx.part.layer(example.layer)
+    if example.raises is not None:
+        return _raises_check(ctx, layer, example, example.raises)
     try:
         if example.target == "backward":
             failure = backward_case(ctx, layer, example.case, example.dout)
@@ -145,3 +147,20 @@ def example_check(ctx: Ctx, example: Example) -> Verdict:
     if failure is None:
         return Verdict("passed", f"passed: {example.note}")
     return failure_verdict(ctx, layer, example.case, failure, note=f"this example: {example.note}", repro_stem=f"{failure.function}_{example.key}")
+
+
+def _raises_check(ctx: Ctx, layer: Layer, example: Example, expected: str) -> Verdict:
+    """The forward must raise `expected` (by its type's name) on the example's case."""
+    try:
+        ctx.student(layer).forward(example.case)
+    except CallFailure as exc:
+        if exc.raised == expected:
+            return Verdict("passed", f"passed: {example.note}")
+        if exc.input_free:
+            return Verdict("failed", exc.message)
+        lines = [_named(layer.forward, exc.message), f"it should raise {expected}: {example.note}", f"failing input: {example.case.summary()}"]
+        if exc.traceback:
+            lines += ["traceback (your code):", exc.traceback.rstrip()]
+        return Verdict("failed", "\n".join(lines), example.case.counterexample())
+    text = f"{layer.forward} returned instead of raising {expected}: {example.note}\nfailing input: {example.case.summary()}"
+    return Verdict("failed", text, example.case.counterexample())
