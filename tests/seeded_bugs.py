@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual"]
+Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual", "transformer"]
 
 VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
 
@@ -254,6 +254,57 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "return np.maximum(z, 0), (a1, c1, c2, cs, z)",
         "return np.maximum(f, 0) + shortcut, (a1, c1, c2, cs, z)",
         "The forward returns relu(f) + shortcut instead of relu(f + shortcut).",
+    ),
+    # ---- transformer
+    SeededBug(
+        "attention_scaled_by_d", "transformer", "transformer",
+        "scale = 1 / np.sqrt(q.shape[-1])",
+        "scale = 1 / q.shape[-1]",
+        "attention divides the scores by d instead of sqrt(d), forward and backward alike (the backward "
+        "is that forward's true gradient); right when d = 1. Multi-head attention and the encoder "
+        "block, built on it, fail too.",
+    ),
+    SeededBug(
+        "attention_softmax_over_queries", "transformer", "transformer",
+        "e = np.exp(s - s.max(axis=-1, keepdims=True))\n    return e / e.sum(axis=-1, keepdims=True)",
+        "e = np.exp(s - s.max(axis=-2, keepdims=True))\n    return e / e.sum(axis=-2, keepdims=True)",
+        "The softmax normalizes over the queries (axis -2) instead of the keys: each key's weights sum "
+        "to 1 instead of each query's; right only when Tq = Tk = 1.",
+    ),
+    SeededBug(
+        "attention_mask_after_softmax", "transformer", "transformer",
+        "scores = np.where(mask, scores, -np.inf) if mask is not None else scores\n    p = _softmax(scores)",
+        "p = _softmax(scores)\n    p = np.where(mask, p, 0.0) if mask is not None else p",
+        "The mask zeroes the weights after the softmax instead of setting the scores to -inf before it: "
+        "the remaining weights no longer sum to 1; right without a mask (or where it masks nothing).",
+    ),
+    SeededBug(
+        "layernorm_unbiased_variance", "transformer", "transformer",
+        "var = x.var(axis=-1, ddof=0, keepdims=True)",
+        "var = x.var(axis=-1, ddof=1, keepdims=True)",
+        "Layer norm divides the variance by D - 1 instead of D (NaN when D = 1); the encoder block, "
+        "built on it, fails too.",
+    ),
+    SeededBug(
+        "mha_heads_without_transpose", "transformer", "transformer",
+        "return x.reshape(n, t, heads, e // heads).transpose(0, 2, 1, 3)",
+        "return x.reshape(n, heads, t, e // heads)",
+        "The heads are split by a reshape straight to (N, h, T, E/h), without the transpose: each head "
+        "mixes features of other positions; right with one head or one position.",
+    ),
+    SeededBug(
+        "encoder_residual_grad_dropped", "transformer", "transformer",
+        "dh = dout + dh_ffn",
+        "dh = dh_ffn",
+        "encoder_block_backward drops the second residual connection's gradient: h gets only what comes "
+        "back through the feed-forward branch, so every gradient of the attention half is wrong.",
+    ),
+    SeededBug(
+        "attention_naive_softmax", "transformer", "transformer",
+        "e = np.exp(s - s.max(axis=-1, keepdims=True))",
+        "e = np.exp(s)",
+        "The softmax exponentiates the raw scores: right for moderate scores, inf / inf = NaN once "
+        "they reach about 710 (the cases' scores near +-1000).",
     ),
 )
 

@@ -44,6 +44,12 @@ HINTS: dict[str, tuple[str, ...]] = {
     "softmax_loss_mean_over_counted": ("number of counted steps",),
     "softmax_loss_ignores_mask": ("counts the masked steps too",),
     "residual_missing_skip_grad": ("shortcut's gradient",),
+    "attention_scaled_by_d": ("divided by d, the head size",),
+    "attention_softmax_over_queries": ("softmax runs over the queries",),
+    "attention_mask_after_softmax": ("you mask after the softmax",),
+    "layernorm_unbiased_variance": ("divides by D - 1 (ddof=1)", "returns NaN when D = 1"),
+    "mha_heads_without_transpose": ("your heads mix positions",),
+    "encoder_residual_grad_dropped": ("drops the residual connection's share",),
 }
 
 

@@ -28,7 +28,15 @@ def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Toler
 
 
 def _matches(actual: Any, variant: Any, tol: Tolerance) -> bool:
-    """Whether the student's value is the buggy variant's: an array, or a float (a loss)."""
+    """Whether the student's value is the buggy variant's: an array, or a float (a loss).
+
+    A mistake that makes 0 / 0 (a variance divided by D - 1 with D = 1) is recognised by NaN at
+    exactly the variant's NaN positions and the variant's values everywhere else."""
+    if isinstance(variant, np.ndarray) and variant.dtype.kind == "f" and np.isnan(variant).any():
+        nan = np.isnan(variant)
+        if not isinstance(actual, np.ndarray) or actual.shape != variant.shape or actual.dtype.kind != "f":
+            return False
+        return bool(np.array_equal(np.isnan(actual), nan)) and compare(np.where(nan, 0.0, actual), np.where(nan, 0.0, variant), tol).ok
     if isinstance(variant, np.ndarray):
         return compare(actual, variant, tol).ok
     return compare_scalar(actual, variant, tol).ok

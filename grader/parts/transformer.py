@@ -30,15 +30,15 @@ from grader.parts.transformer_mistakes import (
     NO_TRANSPOSE,
     SCALED_BY_D,
     WRONG_AXIS,
+    ZERO_VARIANCE,
     by_d,
-    ddof1_dx,
     ddof1_forward,
-    encoder_ddof1,
     encoder_heads_scrambled,
     mask_after_softmax,
     mha_heads_scrambled,
     no_skip_grad,
     softmax_over_queries,
+    zero_variance_nan,
 )
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
@@ -114,6 +114,15 @@ TRANSFORMER = PartSpec(
     ),
     examples=(
         Example(
+            key="layernorm-row",
+            name="layernorm_forward, one row of four values",
+            layer="layernorm_forward",
+            case=Case(LN_ARGS, (np.array([[1.0, 2.0, 3.0, 4.0]]), np.ones(4), np.zeros(4), 1e-5)),
+            points=0.5,
+            note="mean 2.5, biased variance 1.25 (the squared deviations 2.25, 0.25, 0.25, 2.25 divided by D = 4, not 3): out = (x - 2.5) / sqrt(1.25 + eps)",
+            expected=(np.array([[1.0, 2.0, 3.0, 4.0]]) - 2.5) / np.sqrt(1.25 + 1e-5),
+        ),
+        Example(
             key="causal-mask",
             name="attention_forward, a causal mask on three positions",
             layer="attention_forward",
@@ -142,8 +151,8 @@ TRANSFORMER = PartSpec(
     ),
     diagnoses=(
         Diagnosis(function="layernorm_forward", hint=DDOF, variant=ddof1_forward),
-        Diagnosis(function="layernorm_backward", hint=DDOF, variant=ddof1_dx, output=0),
-        Diagnosis(function="encoder_block_forward", hint=DDOF, variant=encoder_ddof1),
+        Diagnosis(function="layernorm_forward", hint=ZERO_VARIANCE, variant=zero_variance_nan),
+        Diagnosis(function="layernorm_backward", hint=ZERO_VARIANCE, variant=zero_variance_nan, output=0),
         *(
             Diagnosis(function=function, hint=SCALED_BY_D, variant=by_d(forward, k), output=k)
             for forward in ARRAYS

@@ -4,7 +4,8 @@ Each variant is computed from the reference wherever one exists: the reference o
 inputs (a division by d instead of sqrt(d) is the reference with q / sqrt(d); a variance with
 ddof=1 is the reference's layer norm with gamma and eps rescaled), the reference's pieces put
 together differently (heads split without the transpose), or two reference gradients apart (a
-dropped residual gradient). Only the softmax's own mistakes are written out in numpy.
+dropped residual gradient). Only the softmax's own mistakes are written out in numpy, and a
+variance of 0 divided by D - 1 (D = 1) is recognised by its NaN.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ SCALED_BY_D = "your scores are divided by d, the head size; scaled dot-product a
 WRONG_AXIS = "your softmax runs over the queries (axis -2); it runs over the keys, the last axis, so each query's weights sum to 1"
 MASK_AFTER = "you mask after the softmax: set the masked scores to -inf BEFORE it, so each query's remaining weights still sum to 1"
 DDOF = "your variance divides by D - 1 (ddof=1); layer norm uses the biased variance, divided by D (ddof=0)"
+ZERO_VARIANCE = (
+    "your layer norm returns NaN when D = 1, where every row's variance is 0: divide the squared deviations by D "
+    "(ddof=0), not D - 1, and add eps inside the square root"
+)
 NO_TRANSPOSE = (
     "your heads mix positions: reshape (N, T, E) to (N, T, h, E/h) and then transpose to (N, h, T, E/h); "
     "a reshape straight to (N, h, T, E/h) puts other positions' features in a head"
@@ -92,29 +97,22 @@ def mask_after_softmax(case: Case, dout: Any) -> np.ndarray | None:
     return None if case.get("mask") is None else _softmax_variant(case, -1, mask_after=True)
 
 
-def _ddof1(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray | None:
+def ddof1_forward(case: Case, dout: Any) -> np.ndarray | None:
     """(x - mu) / sqrt(var * D / (D - 1) + eps) is c (x - mu) / sqrt(var + eps c^2), c^2 = (D - 1) / D:
     the reference's layer norm with gamma * c and eps * c^2."""
+    x, gamma, beta, eps = case.args()
     d = x.shape[-1]
     if d == 1:
-        return None  # 0 / 0
+        return None  # 0 / 0: zero_variance_nan
     c2 = (d - 1) / d
     return ref.layernorm_forward(x, gamma * np.sqrt(c2), beta, eps * c2)[0]
 
 
-def ddof1_forward(case: Case, dout: Any) -> np.ndarray | None:
-    return _ddof1(*case.args())
-
-
-def ddof1_dx(case: Case, dout: Any) -> np.ndarray | None:
-    """The usual dx formula, fed the x_hat and 1/std of a forward that used ddof=1."""
-    x, gamma, _, eps = case.args()
-    if x.shape[-1] == 1:
-        return None
-    inv = 1 / np.sqrt(x.var(axis=-1, ddof=1, keepdims=True) + eps)
-    xhat = (x - x.mean(axis=-1, keepdims=True)) * inv
-    dxhat = dout * gamma
-    return inv * (dxhat - dxhat.mean(axis=-1, keepdims=True) - xhat * (dxhat * xhat).mean(axis=-1, keepdims=True))
+def zero_variance_nan(case: Case, dout: Any) -> np.ndarray | None:
+    """With D = 1 every row's variance is 0: a variance divided by D - 1 (or a missing eps) makes
+    the output, and dx, 0 / 0 = NaN everywhere. Hypothesis shrinks a ddof=1 layer norm to D = 1."""
+    x = case.get("x")
+    return np.full(x.shape, np.nan) if x.shape[-1] == 1 else None
 
 
 def _mha(*args: Any) -> np.ndarray:
@@ -146,12 +144,6 @@ def _encoder_with(case: Case, ln: Callable[..., Any], mha: Callable[..., np.ndar
     a = ln(x, g1, c1)
     h = x + mha(a, a, Wq, bq, Wk, bk, Wv, bv, Wo, bo, heads, mask)
     return h + np.maximum(ln(h, g2, c2) @ W1 + b1, 0) @ W2 + b2
-
-
-def encoder_ddof1(case: Case, dout: Any) -> np.ndarray | None:
-    if case.get("x").shape[-1] == 1:
-        return None
-    return _encoder_with(case, lambda x, g, b: _ddof1(x, g, b, ref.EPS), _mha)
 
 
 def encoder_heads_scrambled(case: Case, dout: Any) -> np.ndarray | None:
