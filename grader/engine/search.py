@@ -39,7 +39,7 @@ class Found(Generic[T, F]):
     shrunk: bool
 
 
-def _settings(max_examples: int) -> settings:
+def _settings(max_examples: int, shrink: bool = True) -> settings:
     """Quiet, no database or deadline, every health check off: the engine owns time and output."""
     return settings(
         max_examples=max_examples,
@@ -50,7 +50,7 @@ def _settings(max_examples: int) -> settings:
         verbosity=Verbosity.quiet,
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink) if shrink else (Phase.explicit, Phase.generate),
     )
 
 
@@ -61,8 +61,10 @@ def search(
     seed_value: int,
     max_examples: int,
     budget_seconds: float = 30.0,
+    shrink: bool = True,
 ) -> tuple[Found[T, F] | None, int]:
-    """Return (the smallest failing case found or None, the number of cases tried)."""
+    """Return (the smallest failing case found or None, the number of cases tried). With
+    `shrink` False the first failing case is kept as it is (a hidden check shows no input)."""
     state: dict = {"n": 0, "last": None, "fatal": False, "error": None}
     stop_at = time.monotonic() + budget_seconds
 
@@ -83,7 +85,7 @@ def search(
             state["last"] = (case, failure)
             raise AssertionError("case failed")
 
-    run = _settings(max_examples)(seed(seed_value)(given(strategy)(test)))
+    run = _settings(max_examples, shrink)(seed(seed_value)(given(strategy)(test)))
     try:
         run()
     except _Stop:
@@ -96,4 +98,4 @@ def search(
     if state["last"] is None:
         return None, state["n"]
     case, failure = state["last"]
-    return Found(case, failure, state["n"], shrunk=not state["fatal"]), state["n"]
+    return Found(case, failure, state["n"], shrunk=shrink and not state["fatal"]), state["n"]

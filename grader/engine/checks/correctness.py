@@ -89,6 +89,7 @@ def run_search(ctx: Ctx, layer: Layer, name: str, prop: Callable[[Case], CaseFai
         seed_value=ctx.seed(name, hidden),
         max_examples=ctx.examples(layer, scale),
         budget_seconds=ctx.options.search_budget_seconds,
+        shrink=not hidden,  # a hidden failure shows a fixed sentence, never its input: shrinking it buys nothing
     )
     if found is None:
         return Verdict("passed", f"passed on {tried} {'hidden' if hidden else 'generated'} cases")
