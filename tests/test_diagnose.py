@@ -72,3 +72,28 @@ def test_a_backward_failure_is_diagnosed_in_a_part_that_also_has_a_layer_without
     case = Case(("x", "w"), (EXPECTED, EXPECTED.T))
     failure = CaseFailure("dx: wrong", "split_backward", 0, np.zeros_like(EXPECTED), EXPECTED)
     assert likely_mistakes(part, failure, case, TOL) == ["every value you returned is 0: is this result computed at all?"]
+
+
+def test_a_variant_with_nan_matches_only_nan_at_the_same_places_and_its_values_elsewhere():
+    # A variance of 0 divided by D - 1 (D = 1) makes 0 / 0: the mistake is recognised by its NaN.
+    from dataclasses import replace
+
+    from multi_output_part import TOY
+
+    from grader.engine.context import CaseFailure
+    from grader.engine.diagnose import likely_mistakes
+    from grader.spec import Diagnosis
+
+    variant = EXPECTED.copy()
+    variant[0] = np.nan
+    part = replace(TOY, diagnoses=(Diagnosis(function="split_forward", hint="0 / 0", variant=lambda case, dout: variant),))
+    case = Case(("x", "w"), (EXPECTED, EXPECTED.T))
+
+    def hints(actual: np.ndarray) -> list[str]:
+        return likely_mistakes(part, CaseFailure("out: wrong", "split_forward", None, actual, EXPECTED + 1), case, TOL)
+
+    assert hints(variant.copy()) == ["0 / 0"]
+    assert hints(np.full_like(EXPECTED, np.nan)) == []  # NaN where the variant has values
+    shifted = variant.copy()
+    shifted[1, 0] += 1
+    assert hints(shifted) == []  # the variant's NaN, but another value elsewhere

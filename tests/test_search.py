@@ -123,3 +123,15 @@ def test_an_error_inside_the_property_is_never_reported_as_a_pass():
         outcome = "raised"  # propagating is fine too
 
     assert outcome != "passed"
+
+
+def test_without_shrinking_the_first_failing_case_is_kept():
+    # What a hidden check asks for: its input is never shown, so shrinking it only costs time.
+    prop = Recorder(fails=lambda n: n >= 10)
+
+    found, tried = search(INTS, prop, seed_value=1, max_examples=100, shrink=False)
+
+    assert found is not None and not found.shrunk
+    first = next(n for n in prop.cases if n >= 10)
+    assert found.case == first and found.failure == f"too big: {first}"
+    assert tried == len(prop.cases) <= prop.cases.index(first) + 2  # at most a replay of it after it
