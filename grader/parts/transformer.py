@@ -40,11 +40,11 @@ from grader.parts.transformer_mistakes import (
     softmax_over_queries,
     zero_variance_nan,
 )
-from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
+from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Scale, Timing
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
-FEW = {"public": 15, "hidden": 15, "grad": 3}  # four layers: a few cases each keep the part's grade short
-BLOCK = {"public": 12, "hidden": 12, "grad": 2}  # a gradcheck case of the block probes 17 arrays
+FEW: dict[Scale, int] = {"public": 15, "hidden": 15, "grad": 3}  # four layers: a few cases each keep the part's grade short
+BLOCK: dict[Scale, int] = {"public": 12, "hidden": 12, "grad": 2}  # a gradcheck case of the block probes 17 arrays
 
 
 def _causal_example() -> Case:

@@ -106,7 +106,9 @@ def projections(rng: np.random.Generator, e: int, heads: int, shift: float = 0.0
     return weights
 
 
-def mha_case(rng: np.random.Generator, n: int, tq: int, tk: int, heads: int, dh: int, kind: str, shift: float = 0.0, self_attention: bool = False, seed: int = 0) -> Case:
+def mha_case(
+    rng: np.random.Generator, n: int, tq: int, tk: int, heads: int, dh: int, kind: str, shift: float = 0.0, self_attention: bool = False, seed: int = 0
+) -> Case:
     e = heads * dh
     x_q = rng.standard_normal((n, tq, e))
     x_kv = x_q.copy() if self_attention else rng.standard_normal((n, tk, e))
