@@ -65,9 +65,10 @@ def test_grading_twice_gives_identical_results():
 
 def test_grading_the_multi_output_parts_twice_gives_identical_results():
     # lstm's step has two outputs and upstream gradients; seq2seq's loss a float output and
-    # integer and boolean inputs. A fifth of the cases keeps this quick.
+    # integer and boolean inputs; transformer's attention optional boolean masks and an example
+    # that must raise. A fifth of the cases keeps this quick.
     options = replace(NO_TIMING, examples_scale=0.2)
-    first, second = (grade(VECTORIZED, ["lstm", "seq2seq"], options) for _ in range(2))
+    first, second = (grade(VECTORIZED, ["lstm", "seq2seq", "transformer"], options) for _ in range(2))
     assert [(c.id, c.outcome, c.score, c.message) for c in first.checks] == [(c.id, c.outcome, c.score, c.message) for c in second.checks]
     assert first.score == pytest.approx(first.max_score, abs=1e-9)
 

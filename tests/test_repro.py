@@ -46,3 +46,21 @@ def test_an_exact_count_is_written_out_and_compared_exactly(tmp_path: Path):
     assert "returned a float" in last and "expected" in last, last
     # The same words as the check's own headline.
     assert last.split(": ", 1)[1] in failed[0].message
+
+
+def test_an_argument_that_is_none_is_passed_as_none(tmp_path: Path):
+    # attention_forward's mask=None is no array in the .npz: the script passes None, not a lookup.
+    import numpy as np
+
+    from grader.engine import repro
+    from grader.engine.context import CaseFailure
+    from grader.parts.strategies.transformer import attention_case
+    from grader.parts.transformer import TRANSFORMER
+
+    layer = TRANSFORMER.layer("attention_forward")
+    case = attention_case(np.random.default_rng(0), 2, 3, 4, 2, 2, "none")
+    expected = TRANSFORMER.reference.attention_forward(*case.args())[0]
+    failure = CaseFailure("out: has wrong values", "attention_forward", None, expected + 1, expected)
+    script = repro.write(tmp_path / "repro", "attention_forward", TRANSFORMER, layer, case, failure)
+    run = rerun(script, VECTORIZED)
+    assert run.returncode == 0 and "matches" in run.stdout, run.stdout + run.stderr

@@ -37,8 +37,8 @@ try:
 except ModuleNotFoundError:
     module = importlib.import_module("{module}")
 data = np.load(HERE / "{npz}")
-ARGS = {args!r}  # (name, None) for an array stored in the .npz, else (name, value)
-args = [data["arg_" + name] if value is None else value for name, value in ARGS]
+ARGS = {args!r}  # (name, None) for an array stored in the .npz, else (name, value), None included
+args = [data["arg_" + name] if "arg_" + name in data.files else value for name, value in ARGS]
 OUTPUTS = {outputs!r}  # what the forward returns{before_cache}
 result = getattr(module, "{forward}")(*args)
 if {returns_cache!r}:
