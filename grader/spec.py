@@ -46,6 +46,10 @@ class Case:
         i = self.names.index(name)
         return Case(self.names, self.values[:i] + (value,) + self.values[i + 1 :], self.seed)
 
+    def __repr__(self) -> str:
+        # Hypothesis writes out the failing case: shapes, not every value of a hidden-size array.
+        return f"Case({self.summary()}, seed={self.seed})"
+
     def summary(self) -> str:
         parts = []
         for name, v in zip(self.names, self.values):
