@@ -50,6 +50,10 @@ class Case:
         # Hypothesis writes out the failing case: shapes, not every value of a hidden-size array.
         return f"Case({self.summary()}, seed={self.seed})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """What hypothesis's printer shows (it reads this before a dataclass's fields): the repr."""
+        printer.text(repr(self))
+
     def summary(self) -> str:
         parts = []
         for name, v in zip(self.names, self.values):
