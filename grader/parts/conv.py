@@ -6,6 +6,7 @@ import numpy as np
 
 import reference.conv
 from grader.compare import Tolerance
+from grader.parts.mistakes.conv import CONV_MISTAKES
 from grader.parts.strategies.conv import CONV_ARGS, conv_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
@@ -103,5 +104,6 @@ CONV = PartSpec(
             variant=_dw_first_sample,
             output=1,
         ),
+        *CONV_MISTAKES,
     ),
 )

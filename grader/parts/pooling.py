@@ -6,6 +6,7 @@ import numpy as np
 
 import reference.pooling
 from grader.compare import Tolerance
+from grader.parts.mistakes.pooling import POOLING_MISTAKES
 from grader.parts.strategies import distinct_values
 from grader.parts.strategies.pooling import POOL_ARGS, pool_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
@@ -87,5 +88,6 @@ POOLING = PartSpec(
             variant=_all_tied_maxima,
             output=0,
         ),
+        *POOLING_MISTAKES,
     ),
 )

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 import reference.residual
 from grader.compare import Tolerance
+from grader.parts.mistakes.residual import RESIDUAL_MISTAKES
 from grader.parts.strategies.residual import residual_case, residual_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 from reference.autograd import pair, traced
@@ -62,5 +63,6 @@ RESIDUAL = PartSpec(
             variant=_without_skip_grad(0),
             output=0,
         ),
+        *RESIDUAL_MISTAKES,
     ),
 )

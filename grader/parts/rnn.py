@@ -8,6 +8,7 @@ import numpy as np
 
 import reference.rnn
 from grader.compare import Tolerance
+from grader.parts.mistakes.rnn import RNN_MISTAKES
 from grader.parts.strategies.rnn import RNN_ARGS, RNN_STEP_ARGS, rnn_cases, rnn_state, rnn_step_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 
@@ -121,5 +122,6 @@ RNN = PartSpec(
             )
             for i in (0, 2, 3, 4)
         ),
+        *RNN_MISTAKES,
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reference.shapes
+from grader.parts.mistakes.shapes import SHAPES_MISTAKES
 from grader.parts.strategies.shapes import COST_ARGS, OUTPUT_SIZE_ARGS, cost_cases, output_size_cases
 from grader.spec import Case, Example, Layer, PartSpec, Points
 
@@ -93,4 +94,5 @@ SHAPES = PartSpec(
             expected=(34944, 105705600),
         ),
     ),
+    diagnoses=SHAPES_MISTAKES,
 )
