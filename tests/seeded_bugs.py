@@ -400,3 +400,29 @@ DIAGNOSIS_BUGS: tuple[SeededBug, ...] = (
         "conv2d_output_size leaves out the + 1.",
     ),
 )
+
+
+def plant(bugs: tuple[SeededBug, ...], dest: Path) -> Path:
+    """The vectorized solution with every bug of `bugs` planted, each in its own module."""
+    modules = [bug.module for bug in bugs]
+    if len(set(modules)) != len(modules):
+        raise ValueError(f"two bugs edit one module: {modules}")
+    materialize(bugs[0], dest)
+    for bug in bugs[1:]:
+        path = dest / "assignments" / f"{bug.module}.py"
+        text = path.read_text()
+        if text.count(bug.old) != 1:
+            raise ValueError(f"seeded bug {bug.name}: {bug.old!r} occurs {text.count(bug.old)} times in {path.name}, expected once")
+        path.write_text(text.replace(bug.old, bug.new))
+    return dest
+
+
+def batches(bugs: tuple[SeededBug, ...]) -> list[tuple[SeededBug, ...]]:
+    """`bugs` in groups of at most one per module, in order: one grade proves a whole group."""
+    groups: list[list[SeededBug]] = []
+    for bug in bugs:
+        group = next((g for g in groups if all(b.module != bug.module for b in g)), None)
+        if group is None:
+            groups.append(group := [])
+        group.append(bug)
+    return [tuple(g) for g in groups]

@@ -97,10 +97,10 @@ def _out_sizes(case: Case, rule: str) -> tuple[int, int]:
     raise ValueError(rule)
 
 
-def _sized(rule: str, axes: tuple[int, ...] = (0, 1)):
-    """The output's spatial size is the mistaken formula's on each axis where it is wrong, only
-    the `axes` that rule changes are wrong, and the first of them is (a kernel swap shows in the
-    height; a wrong width alone is the width's own mistake)."""
+def _sized(rule: str, axes: tuple[int, ...] = (0, 1), lead: bool = False):
+    """The output's spatial size is the mistaken formula's on each axis where it is wrong, and
+    only the `axes` that rule changes are wrong; with `lead`, the first of them is wrong too (a
+    kernel swap that leaves the height right looks exactly like a width computed from KH)."""
 
     def matches(seen: Seen) -> bool:
         got, want = seen.actual.shape, seen.expected.shape
@@ -108,7 +108,7 @@ def _sized(rule: str, axes: tuple[int, ...] = (0, 1)):
             return False
         wrong = _out_sizes(seen.case, rule)
         fits = all(g == e or (a in axes and g == m) for a, (g, e, m) in enumerate(zip(got[2:], want[2:], wrong)))
-        return fits and got[2 + axes[0]] != want[2 + axes[0]]
+        return fits and (not lead or got[2 + axes[0]] != want[2 + axes[0]])
 
     return matches
 
@@ -156,7 +156,7 @@ CONV_MISTAKES: tuple[Diagnosis | Signature, ...] = (
         key="conv-kernel-swapped",
         function=FORWARD,
         hint=f"your output's height comes from KW (and its width from KH): (KH, KW) = w.shape[2:] in that order, and {F_OUT}",
-        matches=_sized("kernel-swapped"),
+        matches=_sized("kernel-swapped", lead=True),
     ),
     Signature(
         key="conv-width-from-h",
