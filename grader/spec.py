@@ -116,6 +116,7 @@ class Seen:
     actual: Any
     expected: Any
     dout: Any = None
+    error: str = ""  # the call's error and traceback, for a signature `on_error`
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,7 +126,9 @@ class Signature:
 
     `matches(seen)` decides it from what the parent holds (never by running student code).
     `output` and `forward_output` pick the value as for `Diagnosis`. Signatures are weighed only
-    when no `Diagnosis` matches the same failure: a value match is the stronger evidence."""
+    when no `Diagnosis` matches the same failure: a value match is the stronger evidence.
+    `on_error`: the signature reads a call that raised (seen.actual is None, seen.error its
+    text), e.g. two shapes that cannot be added only when the stride is > 1."""
 
     function: str
     hint: str
@@ -133,6 +136,7 @@ class Signature:
     output: int | None = None
     forward_output: int = 0
     key: str = ""
+    on_error: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -426,3 +426,30 @@ def batches(bugs: tuple[SeededBug, ...]) -> list[tuple[SeededBug, ...]]:
             groups.append(group := [])
         group.append(bug)
     return [tuple(g) for g in groups]
+
+
+DIAGNOSIS_BUGS += (
+    _bug(
+        "residual_second_conv_unpadded", "residual",
+        "f, c2 = conv_forward(h, w2, b2, 1, (w2.shape[2] // 2, w2.shape[3] // 2))", "f, c2 = conv_forward(h, w2, b2, 1, 0)",
+        "The second convolution runs without padding: the branch is smaller than the shortcut and "
+        "the forward raises, unless the second kernel is 1x1.",
+    ),
+)
+
+DIAGNOSIS_BUGS += (
+    _bug(
+        "maxpool_argmax_unravelled_by_kh", "pooling",
+        "    taken = np.zeros(dout.shape, dtype=bool)  # windows whose maximum already got the gradient\n"
+        "    for i in range(kh):\n        for j in range(kw):\n            rows, cols",
+        "    win = np.stack([x[:, :, i : i + sh * h_out : sh, j : j + sw * w_out : sw] for i in range(kh) for j in range(kw)], axis=-1)\n"
+        "    flat = win.argmax(axis=-1)\n"
+        "    n, c, r, s = np.indices(dout.shape)\n"
+        "    np.add.at(dx, (n, c, r * sh + flat // kh, s * sw + flat % kh), dout)\n"
+        "    return dx\n"
+        "    taken = np.zeros(dout.shape, dtype=bool)\n"
+        "    for i in range(kh):\n        for j in range(kw):\n            rows, cols",
+        "max_pool2d_backward routes by the argmax of each flattened window, unravelled with KH as the "
+        "row width (the rest of the function is dead code): right for square kernels.",
+    ),
+)

@@ -79,6 +79,9 @@ HINTS: dict[str, tuple[str, ...]] = {
     "residual_skip_grad_unmasked": ("adds dout itself for the shortcut",),
     "shapes_output_size_ceil": ("your size rounds up",),
     "shapes_output_size_missing_plus_one": ("your size misses the + 1",),
+    "residual_projection_ignores_stride": ("projection runs at stride 1",),
+    "residual_second_conv_unpadded": ("second convolution has no padding",),
+    "maxpool_argmax_unravelled_by_kh": ("yours divides by KH",),
 }
 
 

@@ -21,6 +21,8 @@ def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Toler
     """The hints of the declared mistakes this failure shows: by value first, then by signature."""
     hints: list[str] = []
     variants: list[Any] = []
+    if failure.actual is None:  # the call raised: only what its error shows can name a mistake
+        return _signatures(part, failure, Seen(case, None, failure.expected, failure.dout, f"{failure.text}\n{failure.traceback}"), True)
     if _matches(failure.actual, failure.expected, tol):  # a right value (another output failed)
         return hints
     for d in _aimed(part, failure, Diagnosis):
@@ -38,10 +40,15 @@ def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Toler
         hints.append(d.hint)
     if hints:
         return list(dict.fromkeys(hints))
+    return _signatures(part, failure, Seen(case, failure.actual, failure.expected, failure.dout), False)
+
+
+def _signatures(part: PartSpec, failure: CaseFailure, seen: Seen, on_error: bool) -> list[str]:
     # Signatures are declared most specific first, and one case can show the trait of two (a
     # kernel-sized swap and a missing + 1 both empty a 1-row output): the first is named.
-    seen = Seen(case, failure.actual, failure.expected, failure.dout)
     for s in _aimed(part, failure, Signature):
+        if s.on_error != on_error:
+            continue
         try:
             if s.matches(seen):
                 return [s.hint]

@@ -111,7 +111,7 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
     if note:
         lines.append(note)
     lines += failure.text.splitlines()[1:]
-    hints = likely_mistakes(ctx.part, failure, case, layer.tol) if failure.actual is not None else []
+    hints = likely_mistakes(ctx.part, failure, case, layer.tol)
     lines += [f"likely mistake: {h}" for h in hints]
     if failure.actual is not None and not hints:  # what the numbers show, named as no mistake
         lines += [f"observation: {o}" for o in observations(ctx.part, failure, case, layer.tol)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import reference.pooling
@@ -32,6 +34,35 @@ def _last_maximum(case: Case, dout: np.ndarray) -> np.ndarray:
                 for c in range(x.shape[1]):
                     dx[n, c, r * sh + i[n, c], s * sw + j[n, c]] += dout[n, c, r, s]
     return dx
+
+
+def _by_kh(case: Case, dout: np.ndarray) -> tuple[Any, ...]:
+    """Where the argmax of each flattened window lands when unravelled as (idx // KH, idx % KH)."""
+    x = case.get("x")
+    (kh, kw), (sh, sw) = _windows(case, dout.shape)
+    h_out, w_out = dout.shape[2:]
+    win = np.stack([x[:, :, i : i + sh * h_out : sh, j : j + sw * w_out : sw] for i in range(kh) for j in range(kw)], axis=-1)
+    flat = win.argmax(axis=-1)
+    n, c, r, s = np.indices(dout.shape)
+    return n, c, r * sh + flat // kh, s * sw + flat % kh
+
+
+def _unravelled_by_kh(case: Case, dout: np.ndarray) -> np.ndarray | None:
+    x = case.get("x")
+    n, c, rows, cols = _by_kh(case, dout)
+    if rows.max() >= x.shape[2] or cols.max() >= x.shape[3]:
+        return None  # that code raises here: see _indexed_off_the_map
+    dx = np.zeros_like(x)
+    np.add.at(dx, (n, c, rows, cols), dout)
+    return dx
+
+
+def _indexed_off_the_map(seen: Seen) -> bool:
+    """An IndexError on a case where unravelling by KH lands off the map (only non-square kernels)."""
+    x = seen.case.get("x")
+    _, _, rows, cols = _by_kh(seen.case, seen.dout)
+    off = rows.max() >= x.shape[2] or cols.max() >= x.shape[3]
+    return off and "IndexError" in seen.error and "out of bounds" in seen.error
 
 
 def _stride_one(forward):
@@ -70,6 +101,10 @@ def _divided_wrongly(seen: Seen) -> bool:
 
 
 MAX_BACKWARD = "max_pool2d_backward"
+UNRAVEL = (
+    "your dx sends a window's gradient to the wrong element of a non-square window: the argmax k of a flattened KH x KW window is row k // KW, column k % KW (np.unravel_index(k, (KH, KW))); "
+    "yours divides by KH"
+)
 
 POOLING_MISTAKES: tuple[Diagnosis | Signature, ...] = (
     Diagnosis(
@@ -78,6 +113,21 @@ POOLING_MISTAKES: tuple[Diagnosis | Signature, ...] = (
         output=0,
         hint="your dx sends each window's gradient to its last tied maximum; it belongs to the first maximum in row-major order (what argmax returns, as PyTorch does)",
         variant=_last_maximum,
+    ),
+    Diagnosis(
+        key="maxpool-argmax-unravel-width",
+        function=MAX_BACKWARD,
+        output=0,
+        hint=UNRAVEL,
+        variant=_unravelled_by_kh,
+    ),
+    Signature(
+        key="maxpool-argmax-unravel-width",
+        function=MAX_BACKWARD,
+        output=0,
+        on_error=True,
+        hint=UNRAVEL,
+        matches=_indexed_off_the_map,
     ),
     *(
         Diagnosis(

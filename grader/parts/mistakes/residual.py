@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grader.spec import Case, Diagnosis
+from grader.spec import Case, Diagnosis, Seen, Signature
 from reference.autograd import pair, traced
 
 
@@ -41,9 +43,35 @@ def _unmasked_skip_dx(case: Case, dout: np.ndarray) -> np.ndarray | None:
     return _block(case, "unmasked-skip")[1].grads(dout)[0]
 
 
+def _shapes(error: str) -> set[tuple[int, ...]]:
+    """The 4-d shapes an error names: numpy's "(1,4,4,4) (1,4,2,2)", or the student's own words."""
+    return {tuple(int(v) for v in m) for m in re.findall(r"\((\d+),\s*(\d+),\s*(\d+),\s*(\d+)\)", error)}
+
+
+def _projection_at_stride_one(seen: Seen) -> bool:
+    """f + shortcut failed between the right output and the 1x1 projection run at stride 1."""
+    x, ws = seen.case.get("x"), seen.case.get("ws")
+    want = seen.expected.shape
+    at_one = (want[0], want[1], *x.shape[2:])
+    return ws is not None and at_one != want and {want, at_one} <= _shapes(seen.error)
+
+
+def _second_conv_unpadded(seen: Seen) -> bool:
+    """f + shortcut failed between the right output and a second conv run without padding; or
+    the call raised on a case whose second kernel is larger than the branch's map (only an
+    unpadded second conv meets that) while the first kernel fits x unpadded."""
+    k1, k2 = seen.case.get("w1").shape[2:], seen.case.get("w2").shape[2:]
+    want, hw = seen.expected.shape, seen.case.get("x").shape[2:]
+    unpadded = (want[0], want[1], want[2] - k2[0] + 1, want[3] - k2[1] + 1)
+    if unpadded != want and {want, unpadded} <= _shapes(seen.error):
+        return True
+    overhangs = k2[0] > want[2] or k2[1] > want[3]
+    return bool(seen.error) and overhangs and k1[0] <= hw[0] and k1[1] <= hw[1]
+
+
 FORWARD = "residual_block_forward"
 
-RESIDUAL_MISTAKES: tuple[Diagnosis, ...] = (
+RESIDUAL_MISTAKES: tuple[Diagnosis | Signature, ...] = (
     Diagnosis(
         key="residual-no-final-relu",
         function=FORWARD,
@@ -62,5 +90,19 @@ RESIDUAL_MISTAKES: tuple[Diagnosis, ...] = (
         output=0,
         hint="your dx adds dout itself for the shortcut; the shortcut feeds the final ReLU too, so it gets dz = dout * (f + shortcut > 0), the same masked gradient as the branch",
         variant=_unmasked_skip_dx,
+    ),
+    Signature(
+        key="residual-projection-ignores-stride",
+        function=FORWARD,
+        on_error=True,
+        hint="your 1x1 projection runs at stride 1, so the shortcut keeps x's size while the branch is strided: the projection takes the block's stride, shortcut = conv(x, ws, bs, stride, pad 0)",
+        matches=_projection_at_stride_one,
+    ),
+    Signature(
+        key="residual-second-conv-unpadded",
+        function=FORWARD,
+        on_error=True,
+        hint="your second convolution has no padding, so the branch comes out smaller than the shortcut (or its kernel does not fit the map at all): both convolutions pad by (KH // 2, KW // 2) to keep the size",
+        matches=_second_conv_unpadded,
     ),
 )
