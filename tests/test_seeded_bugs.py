@@ -61,7 +61,7 @@ HINTS: dict[str, tuple[str, ...]] = {
     "conv_width_from_h": ("width is computed from H",),
     "conv_width_from_kh": ("kernel's height KH, not its width",),
     "conv_kernel_dims_swapped": ("height comes from KW",),
-    "conv_strides_swapped": ("stride (stride_w, stride_h)",),
+    "conv_strides_swapped": ("the stride as (stride_w, stride_h)",),
     "conv_ceil_output_size": ("rounds (H + 2*pad - K) / stride up",),
     "conv_dx_covered_only": ("rows and columns some window reaches",),
     "conv_dx_float32": ("float32's precision",),

@@ -68,17 +68,23 @@ def _covered_only(case: Case, dout: np.ndarray) -> np.ndarray:
     return _backward(case, dout)[0][:, :, : max(rows, 0), : max(cols, 0)]
 
 
-def _stride_one_scatter(case: Case, dout: np.ndarray) -> np.ndarray:
-    """col2im that places the windows' gradients one pixel apart whatever the stride."""
-    x, wt = case.get("x"), case.get("w")
-    h, w, kh, kw, _, _, ph, pw = _geometry(case)
-    h_out, w_out = dout.shape[2:]
-    dcols = np.einsum("nfrs,fcij->ncrsij", dout, wt)
-    dx_pad = np.zeros((x.shape[0], x.shape[1], h + 2 * ph, w + 2 * pw))
-    for i in range(kh):
-        for j in range(kw):
-            dx_pad[:, :, i : i + h_out, j : j + w_out] += dcols[..., i, j]
-    return dx_pad[:, :, ph : ph + h, pw : pw + w]
+def _scatter(stride: str):
+    """dx by col2im with the windows placed one pixel apart whatever the stride ("one"), or by
+    the stride pair swapped ("swapped")."""
+
+    def variant(case: Case, dout: np.ndarray) -> np.ndarray | None:
+        x, wt = case.get("x"), case.get("w")
+        h, w, kh, kw, sh, sw, ph, pw = _geometry(case)
+        rh, rw = (1, 1) if stride == "one" else (sw, sh)
+        h_out, w_out = dout.shape[2:]
+        dcols = np.einsum("nfrs,fcij->ncrsij", dout, wt)
+        dx_pad = np.zeros((x.shape[0], x.shape[1], max(h + 2 * ph, (h_out - 1) * rh + kh), max(w + 2 * pw, (w_out - 1) * rw + kw)))
+        for i in range(kh):
+            for j in range(kw):
+                dx_pad[:, :, i : i + rh * h_out : rh, j : j + rw * w_out : rw] += dcols[..., i, j]
+        return dx_pad[:, :, ph : ph + h, pw : pw + w]
+
+    return variant
 
 
 def _out_sizes(case: Case, rule: str) -> tuple[int, int]:
@@ -138,6 +144,10 @@ def _db_wrong_axes(seen: Seen) -> bool:
 
 
 FORWARD, BACKWARD = "conv2d_forward", "conv2d_backward"
+STRIDES_SWAPPED = (
+    "your code uses the stride as (stride_w, stride_h): stride_h steps the rows (H) and stride_w the columns (W), "
+    "in the forward and in the backward; look where the stride pair is unpacked"
+)
 
 CONV_MISTAKES: tuple[Diagnosis | Signature, ...] = (
     Diagnosis(
@@ -149,8 +159,15 @@ CONV_MISTAKES: tuple[Diagnosis | Signature, ...] = (
     Diagnosis(
         key="conv-stride-swapped",
         function=FORWARD,
-        hint="your output is the convolution with stride (stride_w, stride_h): stride_h steps the rows (H) and stride_w the columns (W); look where the stride pair is unpacked",
+        hint=STRIDES_SWAPPED,
         variant=_strides_swapped,
+    ),
+    Diagnosis(
+        key="conv-stride-swapped",
+        function=BACKWARD,
+        output=0,
+        hint=STRIDES_SWAPPED,
+        variant=_scatter("swapped"),
     ),
     Signature(
         key="conv-kernel-swapped",
@@ -201,7 +218,7 @@ CONV_MISTAKES: tuple[Diagnosis | Signature, ...] = (
         function=BACKWARD,
         output=0,
         hint="your dx places the windows' gradients one pixel apart as if the stride were 1: window (r, s) starts at row r*stride_h, column s*stride_w of the padded input in the backward too",
-        variant=_stride_one_scatter,
+        variant=_scatter("one"),
     ),
     Signature(
         key="conv-db-wrong-axes",
