@@ -83,6 +83,7 @@ POOLING = PartSpec(
     ),
     diagnoses=(
         Diagnosis(
+            key="maxpool-all-tied-maxima",
             function="max_pool2d_backward",
             hint="your dx sends each window's gradient to every tied maximum; it belongs to the first maximum in row-major order only",
             variant=_all_tied_maxima,

@@ -58,6 +58,7 @@ RESIDUAL = PartSpec(
     ),
     diagnoses=(
         Diagnosis(
+            key="residual-missing-skip-grad",
             function="residual_block_backward",
             hint="your dx leaves out the shortcut's gradient: out = relu(f + shortcut) sends dout through the skip connection to x as well",
             variant=_without_skip_grad(0),

@@ -97,6 +97,7 @@ RNN = PartSpec(
     diagnoses=(
         *(
             Diagnosis(
+                key="rnn-tanh-grad-one-minus-h",
                 function="rnn_step_backward",
                 hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2",
                 variant=_one_minus_h(i, True),
@@ -106,6 +107,7 @@ RNN = PartSpec(
         ),
         *(
             Diagnosis(
+                key="rnn-tanh-grad-one-minus-h",
                 function="rnn_backward",
                 hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2",
                 variant=_one_minus_h(i, False),
@@ -115,6 +117,7 @@ RNN = PartSpec(
         ),
         *(
             Diagnosis(
+                key="rnn-no-carry-through-time",
                 function="rnn_backward",
                 hint="your gradient ignores what flows back through time: the gradient of h[:, t] gets dh[:, t] plus the gradient that step t+1 sends to its prev_h",
                 variant=_no_carry(i),
