@@ -92,8 +92,10 @@ def test_the_report_of_a_graded_class_renders_in_a_browser(report: tuple[Path, d
         assert "not a verdict" in driver.find_element(By.CSS_SELECTOR, "section#similarity").text
         assert "no longer there" in driver.page_source  # the removed seeded-bug folders are named
 
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(1280, min(int(height) + 100, 12000))
+        # The whole page, with the most similar pair's side-by-side view opened.
+        driver.execute_script("document.querySelector('details.pair').open = true")
+        height = int(driver.execute_script("return document.documentElement.scrollHeight"))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": min(height, 16000), "deviceScaleFactor": 1, "mobile": False})
         shot = artifacts() / "report.png"
         assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
     finally:

@@ -16,7 +16,6 @@ from rich.text import Text
 from grader.batch.gradebook import FILENAME, Gradebook, GradebookError, path_of
 from grader.paths import REPO
 from grader.report.build import build_report
-from grader.report.html import to_html
 
 
 @click.command(name="report")
@@ -47,6 +46,11 @@ def report_command(out_dir: Path, location: Path | None, html_path: Path | None,
         raise click.ClickException(str(exc)) from None
     if not entries:
         raise click.ClickException("the gradebook holds no submission")
+    try:
+        # Here, not at the top: every other command starts without matplotlib (the "report" extra).
+        from grader.report.html import to_html
+    except ImportError as exc:
+        raise click.ClickException(f"the report needs matplotlib ({exc}): pip install -e '.[report]'") from None
     report = build_report(entries, baseline)
     html_path = html_path or out_dir / "report.html"
     html_path.parent.mkdir(parents=True, exist_ok=True)

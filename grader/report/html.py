@@ -22,7 +22,7 @@ th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .plots{display:flex;flex-wrap:wrap;gap:1em}.plots svg{max-width:100%;height:auto}
 .bar{display:inline-block;height:.8em;background:#4c78a8;vertical-align:middle}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em}
-.side{display:grid;grid-template-columns:1fr 1fr;gap:.5em}
+.side{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:.5em}.side>div{min-width:0}
 .side pre{font-size:.75em;overflow-x:auto;border:1px solid #ddd;padding:.3em;margin:0}
 mark{background:#ffe08a}nav a{margin-right:1em}input.filter{margin:.3em 0;padding:.2em;width:20em}
 small,.dim{color:#666}
