@@ -10,7 +10,8 @@ totals and ratios vary. Each row's code is a folder of its own: every public fun
 conv.py and pooling.py taken from one of six independent implementations (the two solutions,
 the semi-vectorized one, the three examples) at random, with that implementation's helpers, so
 submissions overlap in parts as real ones do; two rows share one mix (a copied pair the report
-must put first). The content hash of each folder is recorded, as grade does.
+must put first). Two statements inserted at random in each function keep two students who drew
+the same implementations apart, as real students' own edits do. The content hash of each folder is recorded, as grade does.
 """
 from __future__ import annotations
 
@@ -66,15 +67,26 @@ def functions(path: Path) -> dict[str, str]:
     return {n.name: "\n".join(lines[n.lineno - 1 : n.end_lineno]) for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)}
 
 
+def edited(function: str, rng: random.Random) -> str:
+    """Two statements inserted at random lines of a function's body: what tells one student's
+    mix from another's that drew the same implementations (each breaks the runs across it)."""
+    lines = function.splitlines()
+    for _ in range(2):
+        at = rng.randrange(1, len(lines))
+        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())] or "    "
+        lines.insert(at, f"{indent}trace_{rng.randrange(1000)} = len(str({rng.randrange(100)}))")
+    return "\n".join(lines)
+
+
 def mixed_module(module: str, rng: random.Random) -> str:
-    """Each public function from a random implementation, with that implementation's helpers."""
+    """Each public function from a random implementation, edited, with that implementation's helpers."""
     public = [n for n in functions(REPO / "assignments" / f"{module}.py") if not n.startswith("_")]
     parts = ["from __future__ import annotations\n\nfrom typing import Any\n\nimport numpy as np\n"]
     helpers: dict[str, str] = {}
     for name in public:
         source = functions(rng.choice(IMPLEMENTATIONS) / "assignments" / f"{module}.py")
         helpers |= {n: t for n, t in source.items() if n.startswith("_") and n not in helpers}
-        parts.append(source[name])
+        parts.append(edited(source[name], rng))
     return "\n\n\n".join([parts[0], *helpers.values(), *parts[1:]]) + "\n"
 
 
@@ -144,6 +156,8 @@ def main() -> None:
         top = data["similarity"]["pairs"][:3]
         print(f"report of {data['overview']['submissions']} submissions: {seconds:.1f} s wall (the whole command, interpreter start-up included)")
         print(f"  {len(data['similarity']['pairs'])} similar pairs listed; top: " + "; ".join(f"{p['module']} {p['a']}~{p['b']} {p['score']:.2f}" for p in top))
+        copied = [i + 1 for i, p in enumerate(data["similarity"]["pairs"]) if {p["a"], p["b"]} == {"student007", f"student{args.count - 3:03d}"}]
+        print(f"  the copied pair is listed at rank {', '.join(map(str, copied)) or 'none'} (other pairs at 100% drew the same mix by chance)")
         print(f"  page {(out / 'report.html').stat().st_size / 1e6:.1f} MB; {out / 'report.html'}")
         if done.returncode != 0 or seconds >= 30:
             sys.exit(1)

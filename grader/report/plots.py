@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from html import escape
 
 import matplotlib
 
@@ -30,7 +31,7 @@ def _svg(fig: plt.Figure, key: str) -> str:
     text = buffer.getvalue()
     # The XML prologue cannot stand inside HTML; the RDF metadata only names matplotlib.
     text = re.sub(r"<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.S)
-    return text.replace("<svg ", f'<svg class="plot" data-plot="{key}" role="img" ', 1)
+    return text.replace("<svg ", f'<svg class="plot" data-plot="{escape(key, quote=True)}" role="img" ', 1)
 
 
 def histogram(key: str, values: Sequence[float], maximum: float, xlabel: str, title: str) -> str:
