@@ -69,12 +69,17 @@ def test_a_fingerprint_shared_by_too_many_submissions_is_ignored():
 
 
 def test_the_report_reads_sources_from_the_recorded_paths_and_names_what_is_gone_or_changed(tmp_path: Path):
+    from dataclasses import replace
+
+    from batch_fixtures import zipped
+    from grader.batch.inputs.archive import read_zip
     from grader.batch.inputs.submission import read_folder
 
-    kim, lee = planted_copy(tmp_path / "kim", 0), planted_copy(tmp_path / "lee", 1)
-    changed = planted_copy(tmp_path / "changed", 0)
+    kim, changed = planted_copy(tmp_path / "kim", 0), planted_copy(tmp_path / "changed", 0)
+    lee = zipped(planted_copy(tmp_path / "lee-folder", 1), tmp_path / "lee.zip")  # read in a bounded child, as grade does
     ok = [check("conv", "conv2d_forward", "forward", "passed", 1)]
-    entries = [entry(submission(p.name, ok, []), p, content_hash=read_folder(p).content_hash) for p in (kim, lee, changed)]
+    entries = [entry(submission(p.name, ok, []), p, content_hash=read_folder(p).content_hash) for p in (kim, changed)]
+    entries.append(replace(entry(submission("lee", ok, []), lee, content_hash=read_zip(lee).content_hash), input_kind="zip"))
     entries.append(entry(submission("gone", ok, []), tmp_path / "gone"))
     (changed / "assignments" / "conv.py").write_text("# edited after grading\n")
     report = build_report(entries, REPO / "assignments")
