@@ -77,3 +77,15 @@ def test_report_json_matches_a_direct_count_over_the_gradebook(tmp_path: Path):
     page = (tmp_path / "out" / "report.html").read_text()
     assert "not a verdict" in page and "no longer there" in page and page.count("<svg") == 4  # totals, 2 parts, 1 speed
     assert "http://" not in page.replace("http://www.w3.org/", "") and "https://" not in page  # nothing fetched
+
+
+def test_the_page_holds_every_number_without_javascript_and_the_command_refuses_a_folder_without_gradebook(tmp_path: Path):
+    write_gradebook(tmp_path / "out" / "gradebook.sqlite", synthetic_class(tmp_path))
+    assert CliRunner().invoke(main, ["report", str(tmp_path / "out"), "--html", str(tmp_path / "r.html")]).exit_code == 0
+    page = (tmp_path / "r.html").read_text()
+    static = page[: page.index("<script>")]  # what a browser without JavaScript shows
+    for text in ("your output equals a convolution with the kernel flipped", "x (1, 1, 2, 3); stride=1", "30x", "conftest.py", "graded under process"):
+        assert text in static, text
+    assert page.count("<script>") == 1 and "src=" not in page
+    missing = CliRunner().invoke(main, ["report", str(tmp_path / "nothing")])
+    assert missing.exit_code != 0 and "no gradebook at" in missing.output
