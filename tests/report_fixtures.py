@@ -10,15 +10,22 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from seeded_bugs import SEEDED_BUGS, materialize
+from seeded_bugs import SEEDED_BUGS, SeededBug, materialize
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SEMI = TESTS / "solutions" / "semi" / "assignments"
 PARTS = "conv"
-# conv_kernel_flipped twice, so a count above one is tested; conv_stride_ignored_in_backward has
-# no named diagnosis, so it lands among the undiagnosed failures.
-SEEDED = ("conv_kernel_flipped", "conv_kernel_flipped", "conv_dw_one_sample", "conv_stride_ignored_in_backward")
+# A mistake the catalogue does not name (only observed: "every value is 2 times the expected
+# one"), so it lands among the undiagnosed failures.
+DB_TWICE = SeededBug(
+    "conv_db_counted_twice", "conv", "conv",
+    "db = dout.sum(axis=(0, 2, 3))",
+    "db = 2 * dout.sum(axis=(0, 2, 3))",
+    "db adds every upstream gradient twice.",
+)
+# conv_kernel_flipped twice, so a count above one is tested.
+SEEDED = ("conv_kernel_flipped", "conv_kernel_flipped", "conv_dw_one_sample", DB_TWICE.name)
 PAIR = ("pair_kim", "pair_lee")
 
 RENAMES = (
@@ -67,7 +74,7 @@ def graded_class(root: Path) -> GradedClass:
     inputs += [planted_copy(root / name, i) for i, name in enumerate(PAIR)]
     seeded: dict[str, str] = {}
     for i, bug_name in enumerate(SEEDED):
-        bug = next(b for b in SEEDED_BUGS if b.name == bug_name)
+        bug = next(b for b in (*SEEDED_BUGS, DB_TWICE) if b.name == bug_name)
         name = f"seeded{i}_{bug_name}"
         inputs.append(materialize(bug, root / name))
         seeded[name] = bug_name

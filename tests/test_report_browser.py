@@ -82,7 +82,7 @@ def test_the_report_of_a_graded_class_renders_in_a_browser(report: tuple[Path, d
             found = [text for text in counts if says in text]
             assert len(found) == 1 and counts[found[0]] == count, (says, counts)
         undiagnosed = driver.find_element(By.CSS_SELECTOR, "section#mistakes table:nth-of-type(2)").text
-        assert "seeded3_conv_stride_ignored_in_backward" in undiagnosed and "conv2d_backward backward" in undiagnosed
+        assert "seeded3_conv_db_counted_twice" in undiagnosed and "conv2d_backward backward" in undiagnosed
 
         # Similarity: the planted pair first; the independent solutions never paired.
         pairs = driver.find_elements(By.CSS_SELECTOR, "#similar-pairs tbody tr")
