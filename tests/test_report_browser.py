@@ -119,3 +119,17 @@ def test_report_json_matches_a_direct_count_over_the_graded_gradebook(report: tu
     flipped = {s for (s,) in db.execute("SELECT DISTINCT submission FROM checks WHERE message LIKE '%likely mistake: your output equals a convolution with the kernel flipped%'")}
     mistake = next(m for m in data["mistakes"] if "kernel flipped" in m["text"])
     assert set(mistake["submissions"]) == flipped and mistake["count"] == 3
+
+
+@pytest.mark.slow
+def test_correct_solutions_in_the_class_get_no_named_mistake_or_observation(graded: GradedClass):
+    """Issue 14: no diagnosis fires on a correct solution; the class holds four (vectorized, loops,
+    ada_correct and the semi-vectorized copies), graded here anyway."""
+    import sqlite3
+
+    db = sqlite3.connect(graded.out / "gradebook.sqlite")
+    correct = ("vectorized", "loops", "ada_correct", *PAIR)
+    rows = db.execute(f"SELECT submission, outcome, message FROM checks WHERE submission IN ({','.join('?' * len(correct))})", correct).fetchall()
+    assert {s for s, _, _ in rows} == set(correct)
+    assert all(outcome == "passed" for _, outcome, _ in rows), [r for r in rows if r[1] != "passed"]
+    assert not [m for _, _, m in rows if "likely mistake:" in m or "observation:" in m]
