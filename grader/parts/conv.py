@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 import reference.conv
@@ -47,10 +49,13 @@ def _flipped(case: Case, dout: np.ndarray | None) -> np.ndarray:
     return reference.conv.conv2d_forward(*case.replace("w", case.get("w")[:, :, ::-1, ::-1].copy()).args())[0]
 
 
-def _dw_first_sample(case: Case, dout: np.ndarray) -> np.ndarray:
-    one = case.replace("x", case.get("x")[:1])
-    _, tape = reference.conv.conv2d_forward(*one.args())
-    return reference.conv.conv2d_backward(dout[:1], tape)[1]
+def _dw_of_sample(n: int) -> Callable[[Case, np.ndarray], np.ndarray]:
+    def dw(case: Case, dout: np.ndarray) -> np.ndarray:
+        one = case.replace("x", case.get("x")[n : n + 1 or None])
+        _, tape = reference.conv.conv2d_forward(*one.args())
+        return reference.conv.conv2d_backward(dout[n : n + 1 or None], tape)[1]
+
+    return dw
 
 
 CONV = PartSpec(
@@ -103,7 +108,14 @@ CONV = PartSpec(
             key="conv-dw-one-sample",
             function="conv2d_backward",
             hint="your dw equals the gradient of the first sample only: dw sums over every sample of the batch",
-            variant=_dw_first_sample,
+            variant=_dw_of_sample(0),
+            output=1,
+        ),
+        Diagnosis(
+            key="conv-dw-one-sample",
+            function="conv2d_backward",
+            hint="your dw equals the gradient of the last sample only (a loop over samples that sets dw instead of adding to it): dw sums over every sample of the batch",
+            variant=_dw_of_sample(-1),
             output=1,
         ),
         *CONV_MISTAKES,

@@ -48,6 +48,14 @@ def _pad_one_side(case: Case, dout: object) -> np.ndarray:
     return _forward(case.replace("x", xp).replace("pad", 0))
 
 
+def _pad_after(case: Case, dout: object) -> np.ndarray:
+    """x copied into the top-left corner of the padded array: all 2 * pad rows and columns of
+    zeros below and to the right."""
+    _, _, _, _, _, _, ph, pw = _geometry(case)
+    xp = np.pad(case.get("x"), ((0, 0), (0, 0), (0, 2 * ph), (0, 2 * pw)))
+    return _forward(case.replace("x", xp).replace("pad", 0))
+
+
 def _strides_swapped(case: Case, dout: object) -> np.ndarray:
     sh, sw = pair(case.get("stride"))
     return _forward(case.replace("stride", (sw, sh)))
@@ -155,6 +163,12 @@ CONV_MISTAKES: tuple[Diagnosis | Signature, ...] = (
         function=FORWARD,
         hint="your output is a convolution of x zero-padded only at the top and left; pad adds pad_h rows above AND below and pad_w columns left AND right: np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))",
         variant=_pad_one_side,
+    ),
+    Diagnosis(
+        key="conv-pad-one-side",
+        function=FORWARD,
+        hint="your output is a convolution of x placed at the top left of the padded array, all 2*pad zeros below and to the right; x goes in the middle, pad_h rows above AND below: xp[:, :, ph:ph + H, pw:pw + W] = x",
+        variant=_pad_after,
     ),
     Diagnosis(
         key="conv-stride-swapped",

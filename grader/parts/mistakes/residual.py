@@ -56,6 +56,14 @@ def _projection_at_stride_one(seen: Seen) -> bool:
     return ws is not None and at_one != want and {want, at_one} <= _shapes(seen.error)
 
 
+def _projection_broadcast_at_stride_one(seen: Seen) -> bool:
+    """No error, because numpy broadcast the strided branch (one row or column) against an
+    unstrided shortcut: the output has x's own size where the stride should have shrunk it."""
+    x, ws = seen.case.get("x"), seen.case.get("ws")
+    want = seen.expected.shape
+    return ws is not None and seen.actual.shape == (want[0], want[1], *x.shape[2:]) != want
+
+
 def _second_conv_unpadded(seen: Seen) -> bool:
     """f + shortcut failed between the right output and a second conv run without padding; or
     the call raised on a case whose second kernel is larger than the branch's map (only an
@@ -70,6 +78,10 @@ def _second_conv_unpadded(seen: Seen) -> bool:
 
 
 FORWARD = "residual_block_forward"
+PROJECTION_AT_STRIDE_ONE = (
+    "your 1x1 projection runs at stride 1, so the shortcut keeps x's size while the branch is strided: "
+    "the projection takes the block's stride, shortcut = conv(x, ws, bs, stride, pad 0)"
+)
 
 RESIDUAL_MISTAKES: tuple[Diagnosis | Signature, ...] = (
     Diagnosis(
@@ -95,8 +107,14 @@ RESIDUAL_MISTAKES: tuple[Diagnosis | Signature, ...] = (
         key="residual-projection-ignores-stride",
         function=FORWARD,
         on_error=True,
-        hint="your 1x1 projection runs at stride 1, so the shortcut keeps x's size while the branch is strided: the projection takes the block's stride, shortcut = conv(x, ws, bs, stride, pad 0)",
+        hint=PROJECTION_AT_STRIDE_ONE,
         matches=_projection_at_stride_one,
+    ),
+    Signature(
+        key="residual-projection-ignores-stride",
+        function=FORWARD,
+        hint=PROJECTION_AT_STRIDE_ONE,
+        matches=_projection_broadcast_at_stride_one,
     ),
     Signature(
         key="residual-second-conv-unpadded",
