@@ -45,7 +45,7 @@ def softmax_loss(scores, y):
     return float(loss.detach()), device.numpy(dscores)
 
 
-def network(x, w1, b1, w2, b2, w3, b3, w4, b4, w5, b5, act: Op = torch.tanh, flatten: Op = _flatten):
+def network(x, w1, b1, w2, b2, w3, b3, w4, b4, w5, b5, *, act: Op = torch.tanh, flatten: Op = _flatten):
     """LeNet on tensors: conv(w1, pad K1 // 2) -> act -> pool; conv(w2) -> act -> pool; flatten;
     affine(w3) -> act -> affine(w4) -> act -> affine(w5)."""
     a = F.max_pool2d(act(F.conv2d(x, w1, b1, padding=w1.shape[2] // 2)), 2)
