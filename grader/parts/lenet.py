@@ -117,8 +117,8 @@ def _dscores_not_averaged(case: Case, dout: Any) -> np.ndarray:
 
 
 def _benchmark(rng: np.random.Generator) -> Case:
-    # One training minibatch of the digits network: 16 images of 8x8, 3x3 kernels, 4 and 32 channels.
-    return lenet_case(rng, 16, 1, 8, 8, 3, 3, (4, 32, 64, 32, 10))
+    # Two training minibatches of the digits network: 32 images of 8x8, 3x3 kernels, 4 and 32 channels.
+    return lenet_case(rng, 32, 1, 8, 8, 3, 3, (4, 32, 64, 32, 10))
 
 
 TRAINING = Training(
