@@ -101,3 +101,9 @@ def test_the_shipped_stub_fails_without_training():
 def test_training_twice_gives_the_same_verdict_and_curves():
     first, second = train_only(VECTORIZED), train_only(VECTORIZED)
     assert (first.outcome, first.score, first.message) == (second.outcome, second.score, second.message)
+
+
+def test_a_loss_that_is_not_a_float_stops_training(tmp_path):
+    root = edited(tmp_path, "return float(loss), dscores", "return np.array([loss]), dscores")
+    check = train_only(root)
+    assert check.headline == "training stopped at step 0: softmax_loss returned an ndarray of shape (1,) as the loss; expected a float"

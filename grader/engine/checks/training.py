@@ -117,13 +117,13 @@ def student_model(ctx: Ctx, training: Training, classes: int) -> tuple[Step, Pre
             raise Stopped(f"{training.network} returned no cache to pass to {net.layer.backward}")
         try:
             value, dscores = loss.forward(Case(loss_names, (scores, y)))[0]
+            if not isinstance(value, (float, int, np.floating, np.integer)) or isinstance(value, bool):
+                raise Stopped(f"{training.loss} returned {describe_type(value)} as the loss; expected a float")
+            if not math.isfinite(float(value)):
+                raise Stopped(f"your loss is {float(value)} (not a finite number): training cannot go on")
             grads, _ = net.backward((_array(dscores, scores.shape, "dscores"),), handle)
         except CallFailure as exc:
             raise Stopped(exc.message, exc.traceback) from None
-        if not isinstance(value, (float, int, np.floating, np.integer)) or isinstance(value, bool):
-            raise Stopped(f"{training.loss} returned {describe_type(value)} as the loss; expected a float")
-        if not math.isfinite(float(value)):
-            raise Stopped(f"your loss is {float(value)} (not a finite number): training cannot go on")
         return float(value), [_array(g, p.shape, n) for g, p, n in zip(grads[1:], params, grad_names)]
 
     return step, lambda x, params: scores_of(x, params, keep=False)[0]
