@@ -104,6 +104,39 @@ class Diagnosis:
     variant: Callable[[Case, Any], Any]
     output: int | None = None
     forward_output: int = 0
+    key: str = ""  # a stable name for counting (the class report); "" lets the hint stand for it
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a signature looks at: one failing case, the student's value, the reference's, and
+    the upstream gradient (None for a forward)."""
+
+    case: Case
+    actual: Any
+    expected: Any
+    dout: Any = None
+    error: str = ""  # the call's error and traceback, for a signature `on_error`
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signature:
+    """A known mistake recognised by a trait of the failing value, not by its whole value: a
+    specific shape, an exact factor, which entries are wrong, a failure only when sh != sw.
+
+    `matches(seen)` decides it from what the parent holds (never by running student code).
+    `output` and `forward_output` pick the value as for `Diagnosis`. Signatures are weighed only
+    when no `Diagnosis` matches the same failure: a value match is the stronger evidence.
+    `on_error`: the signature reads a call that raised (seen.actual is None, seen.error its
+    text), e.g. two shapes that cannot be added only when the stride is > 1."""
+
+    function: str
+    hint: str
+    matches: Callable[[Seen], bool]
+    output: int | None = None
+    forward_output: int = 0
+    key: str = ""
+    on_error: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,7 +265,7 @@ class PartSpec:
     reference: ModuleType
     layers: tuple[Layer, ...]
     examples: tuple[Example, ...] = ()
-    diagnoses: tuple[Diagnosis, ...] = ()
+    diagnoses: tuple[Diagnosis | Signature, ...] = ()
     seed: int = 0
     # Parts whose student modules this part is built from (seq2seq imports the student's rnn.py):
     # an assignment with this part must hand those out too (grader.course).

@@ -37,6 +37,8 @@ def test_loop_solution_loses_timing_points_only(loops_result: SubmissionResult):
     timing = [c for c in loops_result.checks if c.kind == "timing"]
     assert all(c.outcome == "failed" and "too slow" in c.message for c in timing)
     assert loops_result.score == pytest.approx(TOTAL - sum(c.max_score for c in timing), abs=1e-9)
+    # a correct solution gets no named mistake and no observation, however slow it is
+    assert [line for c in loops_result.checks for line in c.message.splitlines() if line.startswith(("likely mistake:", "observation:"))] == []
 
 
 def test_stubs_score_zero_with_not_implemented(stubs_result: SubmissionResult):

@@ -9,6 +9,7 @@ from grader.commands.grade import grade
 from grader.commands.gradebook import gradebook_group
 from grader.commands.gradescope import gradescope_group
 from grader.commands.release import release_command
+from grader.commands.report import report_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,3 +22,4 @@ main.add_command(grade)
 main.add_command(gradebook_group)
 main.add_command(gradescope_group)
 main.add_command(release_command)
+main.add_command(report_command)

@@ -6,6 +6,7 @@ import numpy as np
 
 import reference.conv
 from grader.compare import Tolerance
+from grader.parts.mistakes.conv import CONV_MISTAKES
 from grader.parts.strategies.conv import CONV_ARGS, conv_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
@@ -93,15 +94,18 @@ CONV = PartSpec(
     ),
     diagnoses=(
         Diagnosis(
+            key="conv-kernel-flipped",
             function="conv2d_forward",
             hint="your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[n, m] = sum_ij w[i, j] x[n+i, m+j], with no flip",
             variant=_flipped,
         ),
         Diagnosis(
+            key="conv-dw-one-sample",
             function="conv2d_backward",
             hint="your dw equals the gradient of the first sample only: dw sums over every sample of the batch",
             variant=_dw_first_sample,
             output=1,
         ),
+        *CONV_MISTAKES,
     ),
 )

@@ -199,11 +199,13 @@ LENET = PartSpec(
             hint="your dscores is N times too large: the loss is the mean over the batch, so dscores = (softmax(scores) - onehot(y)) / N",
             variant=_dscores_not_averaged,
             forward_output=1,
+            key="lenet-dscores-not-averaged",
         ),
         Diagnosis(
             function="lenet_forward",
             hint="your flatten mixes the samples: flatten each sample on its own, a2.reshape(N, -1) on (N, C2, H2, W2), never a reshape of a transposed array",
             variant=_samples_mixed,
+            key="lenet-flatten-mixes-samples",
         ),
         *(
             Diagnosis(
@@ -211,6 +213,7 @@ LENET = PartSpec(
                 hint="your tanh derivative is 1 - tanh(h)**2 of the layer's output h = tanh(z); it is 1 - h**2 (tanh is applied once)",
                 variant=_tanh_of_output(k),
                 output=k,
+                key="lenet-tanh-grad-of-output",
             )
             for k in range(len(ARGS))
         ),

@@ -9,7 +9,7 @@ from grader.compare import compare, compare_value
 from grader.engine import repro
 from grader.engine.calls import CallFailure, make_douts, one_or_all, reference_backward, reference_forward, split_outputs
 from grader.engine.context import CaseFailure, Ctx, Verdict
-from grader.engine.diagnose import likely_mistakes
+from grader.engine.diagnose import likely_mistakes, observations
 from grader.engine.search import Fatal, search
 from grader.spec import Case, Example, Layer, Scale
 
@@ -111,8 +111,10 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
     if note:
         lines.append(note)
     lines += failure.text.splitlines()[1:]
-    hints = likely_mistakes(ctx.part, failure, case, layer.tol) if failure.actual is not None else []
+    hints = likely_mistakes(ctx.part, failure, case, layer.tol)
     lines += [f"likely mistake: {h}" for h in hints]
+    if failure.actual is not None and not hints:  # what the numbers show, named as no mistake
+        lines += [f"observation: {o}" for o in observations(ctx.part, failure, case, layer.tol)]
     if failure.traceback:
         lines += ["traceback (your code):", failure.traceback.rstrip()]
     if script is not None:
