@@ -8,7 +8,7 @@ from typing import Any, Literal
 from grader.text import clean_line, clean_output
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
-Kind = Literal["forward", "backward", "gradcheck", "example", "contract", "timing"]
+Kind = Literal["forward", "backward", "gradcheck", "example", "contract", "timing", "training"]
 Visibility = Literal["public", "hidden"]
 
 

@@ -216,6 +216,48 @@ class Example:
     dout: np.ndarray | None = None
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """A labelled data set, split once: it lives in the parent; the worker sees one minibatch at a time."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass(frozen=True, kw_only=True)
+class Training:
+    """Train the student's network with plain minibatch SGD and compare it with the reference's run.
+
+    `network` names a layer whose forward is network(x, *params) -> (scores, cache) and whose
+    backward returns (dx, *dparams); `loss` names a layer loss(scores, y) -> (loss, dscores).
+    Both run in the worker; the data (`data()`, called in the parent) and the update
+    params -= lr_t * dparams stay in the parent, with lr_t = lr * (1 - t / steps) (a linear decay
+    to 0). The initial parameters (`init`) and the minibatches (`batch_size` samples, drawn
+    without replacement, epoch after epoch) come from `seed`; the reference trains from the same
+    ones. Passes when every step's loss is within `loss_tol` of the reference's
+    (|yours - reference| <= atol + rtol * |reference|) and the trained network classifies at
+    least `min_accuracy` of the held-out samples (see grader/engine/checks/training.py)."""
+
+    key: str  # the check's id: part/<network>/training/<key>
+    network: str
+    loss: str
+    data: Callable[[], Dataset]
+    init: Callable[[np.random.Generator], tuple[np.ndarray, ...]]
+    seed: int
+    steps: int
+    batch_size: int
+    lr: float
+    loss_tol: Tolerance
+    min_accuracy: float
+    points: float
+    note: str  # how the data is prepared, for the feedback
+    rows: int = 10  # loss-table rows in the feedback (the first and last steps, and the first divergence, always shown)
+    eval_batch: int = 120  # held-out samples per forward call, to stay inside the per-call limit
+    budget_seconds: float = 300.0  # the whole run, student calls included; past it the check fails
+
+
 @dataclass(frozen=True, kw_only=True)
 class PartSpec:
     name: str
@@ -228,6 +270,7 @@ class PartSpec:
     # Parts whose student modules this part is built from (seq2seq imports the student's rnn.py):
     # an assignment with this part must hand those out too (grader.course).
     builds_on: tuple[str, ...] = ()
+    training: Training | None = None
 
     def __post_init__(self) -> None:
         # A misspelled name would silently never match: refuse the spec when it is loaded.
@@ -239,6 +282,12 @@ class PartSpec:
         for ex in self.examples:
             if ex.layer not in forwards:
                 raise ValueError(f"part {self.name}: Example {ex.key!r} names no layer ({ex.layer!r})")
+        if self.training is not None:
+            t = self.training
+            if t.network not in forwards or self.layer(t.network).backward is None:
+                raise ValueError(f"part {self.name}: Training.network {t.network!r} names no layer with a backward")
+            if t.loss not in forwards or len(self.layer(t.loss).outputs) != 2:
+                raise ValueError(f"part {self.name}: Training.loss {t.loss!r} names no layer returning (loss, dscores)")
         keys = [ex.key for ex in self.examples]
         if len(set(keys)) != len(keys):
             raise ValueError(f"part {self.name}: two examples share a key")

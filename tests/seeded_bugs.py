@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual"]
+Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual", "lenet"]
 
 VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
 
@@ -254,6 +254,29 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "return np.maximum(z, 0), (a1, c1, c2, cs, z)",
         "return np.maximum(f, 0) + shortcut, (a1, c1, c2, cs, z)",
         "The forward returns relu(f) + shortcut instead of relu(f + shortcut).",
+    ),
+    # ---- lenet
+    SeededBug(
+        "lenet_tanh_grad_of_output", "lenet", "lenet",
+        "return dh * (1 - h**2)",
+        "return dh * (1 - np.tanh(h) ** 2)",
+        "lenet_backward takes tanh's derivative 1 - tanh(z)**2 at the cached OUTPUT h = tanh(z) (tanh "
+        "applied twice), at all four tanh layers; conv, pooling and affine are right, so only the "
+        "composition and training show it.",
+    ),
+    SeededBug(
+        "lenet_flatten_mixes_samples", "lenet", "lenet",
+        "flat = a2.reshape(a2.shape[0], -1)",
+        "flat = a2.transpose(1, 0, 2, 3).reshape(a2.shape[0], -1)",
+        "lenet_forward flattens a transposed (C2, N, H2, W2) array: each row mixes the samples' "
+        "features; right for one sample, so only batches (and training) show it.",
+    ),
+    SeededBug(
+        "lenet_softmax_dscores_not_averaged", "lenet", "lenet",
+        "    dscores /= n\n",
+        "",
+        "softmax_loss returns the mean loss but the gradient of the sum (not divided by N): right for "
+        "one sample; in training every step is N times too long.",
     ),
 )
 

@@ -18,9 +18,9 @@ def _check(*args: str) -> subprocess.CompletedProcess:
 def test_check_on_the_shipped_stubs_exits_nonzero_with_zero_points():
     run = _check("--brief")
     assert run.returncode == 1, run.stderr
-    assert "Total: 0 / 140.5" in run.stdout  # public points only (170.5 with the hidden checks)
-    assert "the hidden checks add 30 more points, out of 170.5, and run in `grade`" in " ".join(run.stdout.split())
-    for part in ("shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual"):
+    assert "Total: 0 / 167" in run.stdout  # public points only (202 with the hidden checks)
+    assert "the hidden checks add 35 more points, out of 202, and run in `grade`" in " ".join(run.stdout.split())
+    for part in ("shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual", "lenet"):
         assert part in run.stdout
     assert "not implemented yet" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr

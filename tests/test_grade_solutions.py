@@ -12,7 +12,7 @@ from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 
 # Each part's points with timing. The first five are the course's original 100 points, unchanged
 # by the parts added after them.
-MAX_SCORES = {"shapes": 10.0, "conv1d": 17.0, "conv": 25.0, "pooling": 20.0, "rnn": 25.0, "lstm": 25.0, "seq2seq": 28.5, "residual": 20.0}
+MAX_SCORES = {"shapes": 10.0, "conv1d": 17.0, "conv": 25.0, "pooling": 20.0, "rnn": 25.0, "lstm": 25.0, "seq2seq": 28.5, "residual": 20.0, "lenet": 31.5}
 TOTAL = sum(MAX_SCORES.values())
 
 
@@ -26,7 +26,7 @@ def test_vectorized_solution_scores_full_marks(vectorized_result: SubmissionResu
 
 def test_every_kind_of_check_is_graded(vectorized_result: SubmissionResult):
     kinds = {c.kind for c in vectorized_result.checks}
-    assert kinds == {"forward", "backward", "gradcheck", "example", "contract", "timing"}
+    assert kinds == {"forward", "backward", "gradcheck", "example", "contract", "timing", "training"}
     assert {c.visibility for c in vectorized_result.checks} == {"public", "hidden"}
 
 

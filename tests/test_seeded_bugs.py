@@ -84,7 +84,14 @@ HINTS: dict[str, tuple[str, ...]] = {
     "maxpool_argmax_unravelled_by_kh": ("yours divides by KH",),
     "conv_pad_after": ("top left of the padded array",),
     "conv_dw_last_sample": ("last sample only",),
+    "lenet_tanh_grad_of_output": ("1 - tanh(h)**2",),
+    "lenet_flatten_mixes_samples": ("your flatten mixes the samples",),
+    "lenet_softmax_dscores_not_averaged": ("N times too large",),
 }
+
+# Bugs that every conv, pooling and affine check passes and a training run must still catch: the
+# part's training check fails for each (and its message says where the loss left the reference's).
+BREAKS_TRAINING = {"lenet_tanh_grad_of_output", "lenet_flatten_mixes_samples", "lenet_softmax_dscores_not_averaged"}
 
 
 def hint_lines(result: SubmissionResult, part: str | None = None) -> set[str]:
@@ -116,7 +123,7 @@ def reaching(module: str, root: Path = VECTORIZED) -> set[str]:
 
 
 def test_a_module_reaches_the_modules_that_import_it_directly_or_through_others(tmp_path: Path):
-    assert reaching("_convcore") == {"_convcore", "conv", "pooling", "residual"}
+    assert reaching("_convcore") == {"_convcore", "conv", "pooling", "residual", "lenet"}
     assert reaching("rnn") == {"rnn"}
     pkg = tmp_path / "assignments"
     pkg.mkdir()
@@ -155,6 +162,9 @@ def test_seeded_bug_is_caught_in_its_own_part_only(bug: SeededBug, tmp_path: Pat
     # A grader failure is no catch: every check must have run to a verdict.
     assert [c.message for c in result.checks if c.outcome == "error"] == []
     assert any(c.outcome == "failed" and c.kind in ("forward", "backward", "example") for c in own.checks)
+    if bug.name in BREAKS_TRAINING:
+        training = [c for c in own.checks if c.kind == "training"]
+        assert training and all(c.outcome == "failed" and "left the reference's" in c.message for c in training), [c.message for c in training]
     # Hidden checks show a fixed sentence: no hint, no observation, nothing of the student's values.
     hidden = [c.message for c in result.checks if c.visibility == "hidden" and c.outcome == "failed"]
     assert all(m in HIDDEN_MESSAGES.values() for m in hidden), hidden

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from grader.parts.conv import CONV
 from grader.parts.conv1d import CONV1D
+from grader.parts.lenet import LENET
 from grader.parts.lstm import LSTM
 from grader.parts.pooling import POOLING
 from grader.parts.residual import RESIDUAL
@@ -17,4 +18,4 @@ from grader.parts.seq2seq import SEQ2SEQ
 from grader.parts.shapes import SHAPES
 from grader.spec import PartSpec
 
-PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL)
+PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL, LENET)
