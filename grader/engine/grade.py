@@ -30,6 +30,7 @@ from grader.sandbox import static_check
 from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
 from grader.sandbox.launch import choose_launcher
 from grader.sandbox.staging import Staged, SubmissionError, stage
+from grader.sandbox.static_check import FORBIDDEN_NOTE
 from grader.spec import PartSpec
 
 
@@ -174,7 +175,6 @@ NO_SECCOMP = (
     "graded WITHOUT the seccomp filter: it is installed on x86-64 Linux only, so student code here could fork, "
     "exec, open network sockets and signal other processes, within the sandbox's other limits"
 )
-FORBIDDEN_NOTE = "uses a forbidden import (a submission may use numpy and the standard library only)"
 
 
 def _forbidden(part: PartSpec, checks: tuple[CheckResult, ...], modules: list[str]) -> PartResult:

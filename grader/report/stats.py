@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from grader.batch.gradebook import Entry
-from grader.engine.grade import FORBIDDEN_NOTE
 from grader.results import CheckResult
+from grader.sandbox.static_check import FORBIDDEN_NOTE
 
 MISTAKE = "likely mistake: "
 HIDDEN_INPUTS = "hidden inputs (never stored)"
