@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from grader.commands import main
 from grader.report.html import speed_section
 from grader.report.stats import class_stats
-from grader.results import TimeRatio
+from grader.results import PartResult, TimeRatio
 from report_synthetic import FLIP, synthetic_class, timing, write_gradebook
 
 
@@ -55,19 +55,23 @@ def test_speed_reads_the_stored_fields_not_the_headline(tmp_path: Path):
     entries = synthetic_class(tmp_path)
     conv = entries[0].result.part("conv")
     slow = next(c for c in conv.checks if c.kind == "timing")
-    # The fields decide, whatever the text says; a row stored without them is left out.
+    # The fields decide, whatever the text says (ana's forward was stopped, her backward failed
+    # untimed); a row stored without them and a check zeroed for a forbidden import (bo) are left out.
     stopped = replace(slow, outcome="failed", message="too slow: stopped", timing=TimeRatio(5.0, 177.0, True))
     failed = replace(slow, id="conv/conv2d_backward/timing/benchmark", function="conv2d_backward", outcome="failed",
                      message="no ratio (limit 3x): f failed", timing=TimeRatio(3.0))
-    older = replace(slow, id="conv/conv1d/timing/benchmark", message="2.0x (limit 5x): stored before the fields", timing=None)
+    older = replace(slow, id="conv/conv1d_forward/timing/benchmark", message="2.0x (limit 5x): stored before the fields", timing=None)
+    zeroed = replace(slow, id="conv/conv1d_forward/timing/benchmark", outcome="error", message="uses a forbidden import\n2.0x (limit 5x)")
+    assert zeroed.timing == TimeRatio(5.0, 1.5)
     checks = tuple(c for c in conv.checks if c.kind != "timing") + (stopped, failed, older)
     entries[0] = replace(entries[0], result=replace(entries[0].result, parts=(replace(conv, checks=checks), *entries[0].result.parts[1:])))
-    speed = {s.function: s for s in class_stats(entries).speed}
-    assert set(speed) == {"conv2d_forward", "conv2d_backward"}
-    first = speed["conv2d_forward"].ratios[0]
-    assert (first.submission, first.ratio, first.at_least) == ("ana", 177.0, True)
-    assert speed["conv2d_forward"].summary.maximum == pytest.approx(177.0, abs=1e-9)
-    assert (speed["conv2d_backward"].limit, speed["conv2d_backward"].ratios[0].ratio, speed["conv2d_backward"].over) == (3.0, None, 1)
+    entries[1] = replace(entries[1], result=replace(entries[1].result, parts=(PartResult("conv", (zeroed,)), *entries[1].result.parts[1:])))
+    speed = {s.check: s for s in class_stats(entries).speed}
+    assert set(speed) == {"conv/conv2d_forward/timing/public", "conv/conv2d_backward/timing/benchmark"}
+    forward, backward = speed["conv/conv2d_forward/timing/public"], speed["conv/conv2d_backward/timing/benchmark"]
+    assert [(r.submission, r.ratio, r.at_least) for r in forward.ratios] == [("ana", 177.0, True), ("cy", 30.0, False), ("di", 3.0, False)]
+    assert forward.summary.maximum == pytest.approx(177.0, abs=1e-9) and forward.over == 2
+    assert (backward.limit, backward.ratios[0].ratio, backward.over) == (3.0, None, 1)
     page = speed_section(class_stats(entries))
     # Too slow, as the headlines wrote them: a stopped call's bound, cy's 30.0x, the failed call's none.
     assert all(f"<td>{cell}</td>" in page for cell in ("&gt;177x", "30x", "none")), page

@@ -261,13 +261,14 @@ def undiagnosed(entries: Sequence[Entry]) -> tuple[Undiagnosed, ...]:
 
 
 def speeds(entries: Sequence[Entry]) -> tuple[Speed, ...]:
-    """Per timed function: every measured student/reference ratio and its limit. Skipped timing
-    checks (the function was wrong, so it was not timed) are left out, and so are checks stored
-    without a ratio (a grader error, or a row written before checks carried one)."""
+    """Per timed function: every measured student/reference ratio and its limit. Only passed and
+    failed timing checks count: a skipped one was not timed (the function was wrong), an error
+    was zeroed for another reason (a forbidden import, a grader error), and a check stored without
+    a ratio (a row written before checks carried one) has none to show."""
     rows: dict[str, tuple[CheckResult, float, list[Ratio]]] = {}
     for e in entries:
         for c in e.result.checks:
-            if c.kind != "timing" or c.outcome == "skipped" or c.timing is None:
+            if c.kind != "timing" or c.outcome not in ("passed", "failed") or c.timing is None:
                 continue
             t = c.timing
             rows.setdefault(c.id, (c, t.limit, []))[2].append(Ratio(e.name, t.ratio, t.at_least, c.outcome))
