@@ -96,7 +96,10 @@ def varied(e: Entry, name: str, folder: Path, rng: random.Random) -> Entry:
 
     def check(c: CheckResult) -> CheckResult:
         if c.kind == "timing":
-            return replace(c, message=RATIO.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * scale:.1f}x", c.message, count=1))
+            t = c.timing
+            if t is not None and t.ratio is not None:
+                t = replace(t, ratio=t.ratio * scale)
+            return replace(c, message=RATIO.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * scale:.1f}x", c.message, count=1), timing=t)
         if c.outcome == "passed" and rng.random() < 0.05:
             return replace(c, outcome="failed", score=0.0, message="wrong values")
         return c

@@ -21,6 +21,15 @@ class Counterexample:
     shapes: dict[str, list[int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class TimeRatio:
+    """A timing check's measurement as data: the student's time over the reference's, and the limit."""
+
+    limit: float
+    ratio: float | None = None  # None: no ratio (the function failed on the benchmark input)
+    at_least: bool = False  # the call was stopped before it finished: `ratio` is a lower bound
+
+
 @dataclass(frozen=True, kw_only=True)
 class CheckResult:
     """One graded check of one student function.
@@ -28,7 +37,8 @@ class CheckResult:
     `id` is the check's stable key (`part/function/kind/inputs`, see grader.engine.plan); `name`
     is its label for people. `message` is the whole feedback text; its first line is the
     headline the tables show. `counterexample` is None for hidden checks, whose inputs are
-    never shown.
+    never shown. `timing` is a timing check's ratio and limit (None for other kinds, and for hidden
+    checks once redacted).
     """
 
     id: str
@@ -44,6 +54,7 @@ class CheckResult:
     counterexample: Counterexample | None = None
     seconds: float = 0.0
     output: str = ""  # what the student's code printed during this check; `check` only, never hidden
+    timing: TimeRatio | None = None
 
     def __post_init__(self) -> None:
         # Messages quote student exceptions and values: cleaned here, once, for every renderer.
@@ -125,6 +136,8 @@ class SubmissionResult:
                             "id": f"{p['part']}/label:{c['name']}",
                             **c,
                             "counterexample": Counterexample(**c["counterexample"]) if c.get("counterexample") else None,
+                            # Results stored before checks carried their ratio: none.
+                            "timing": TimeRatio(**c["timing"]) if c.get("timing") else None,
                         }
                     )
                     for c in p["checks"]

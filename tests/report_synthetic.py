@@ -1,11 +1,12 @@
 """A small synthetic class built from the result dataclasses (no grading): for the report's unit tests."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from grader.batch.gradebook import Entry, Gradebook
 from grader.collection import Collected, Flag
-from grader.results import CheckResult, Counterexample, PartResult, SubmissionResult
+from grader.results import CheckResult, Counterexample, PartResult, SubmissionResult, TimeRatio
 
 FLIP = "likely mistake: your output equals a convolution with the kernel flipped"
 SCALE = "likely mistake: every value is 4 times the expected one: a missing or extra scale factor"
@@ -31,7 +32,8 @@ def check(part: str, function: str, kind: str, outcome: str, points: float, mess
 
 def timing(function: str, ratio: float, limit: float = 5.0) -> CheckResult:
     outcome = "passed" if ratio <= limit else "failed"
-    return check("conv", function, "timing", outcome, 1.0, f"{ratio:.1f}x (limit {limit:g}x): {function} took 1 ms\nCPU time")
+    timed = check("conv", function, "timing", outcome, 1.0, f"{ratio:.1f}x (limit {limit:g}x): {function} took 1 ms\nCPU time")
+    return replace(timed, timing=TimeRatio(limit, ratio))
 
 
 def submission(name: str, conv: list[CheckResult], pool: list[CheckResult], sandbox: str = "bwrap+seccomp", error: str | None = None) -> SubmissionResult:

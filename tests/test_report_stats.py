@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from grader.commands import main
-from grader.report.stats import class_stats, parse_ratio
+from grader.report.html import speed_section
+from grader.report.stats import class_stats
+from grader.results import PartResult, TimeRatio
 from report_synthetic import FLIP, synthetic_class, timing, write_gradebook
 
 
@@ -46,12 +49,32 @@ def test_speed_reads_each_ratio_and_limit_and_counts_those_over(tmp_path: Path):
     assert len(speed) == 1 and speed[0].limit == 5.0 and speed[0].over == 1
     assert [r.ratio for r in speed[0].ratios] == [1.5, 2.0, 30.0, 3.0]
     assert speed[0].summary.median == pytest.approx(2.5, abs=1e-9)
-    stopped = timing("conv2d_forward", 1.0)
-    from dataclasses import replace
 
-    assert parse_ratio(replace(stopped, message=">177x (limit 50x): too slow: stopped")) == (177.0, True, 50.0)
-    assert parse_ratio(replace(stopped, message="no ratio (limit 3x): f failed")) == (None, False, 3.0)
-    assert parse_ratio(replace(stopped, message="not run: f must pass first")) == (None, False, None)
+
+def test_speed_reads_the_stored_fields_not_the_headline(tmp_path: Path):
+    entries = synthetic_class(tmp_path)
+    conv = entries[0].result.part("conv")
+    slow = next(c for c in conv.checks if c.kind == "timing")
+    # The fields decide, whatever the text says (ana's forward was stopped, her backward failed
+    # untimed); a row stored without them and a check zeroed for a forbidden import (bo) are left out.
+    stopped = replace(slow, outcome="failed", message="too slow: stopped", timing=TimeRatio(5.0, 177.0, True))
+    failed = replace(slow, id="conv/conv2d_backward/timing/benchmark", function="conv2d_backward", outcome="failed",
+                     message="no ratio (limit 3x): f failed", timing=TimeRatio(3.0))
+    older = replace(slow, id="conv/conv1d_forward/timing/benchmark", message="2.0x (limit 5x): stored before the fields", timing=None)
+    zeroed = replace(slow, id="conv/conv1d_forward/timing/benchmark", outcome="error", message="uses a forbidden import\n2.0x (limit 5x)")
+    assert zeroed.timing == TimeRatio(5.0, 1.5)
+    checks = tuple(c for c in conv.checks if c.kind != "timing") + (stopped, failed, older)
+    entries[0] = replace(entries[0], result=replace(entries[0].result, parts=(replace(conv, checks=checks), *entries[0].result.parts[1:])))
+    entries[1] = replace(entries[1], result=replace(entries[1].result, parts=(PartResult("conv", (zeroed,)), *entries[1].result.parts[1:])))
+    speed = {s.check: s for s in class_stats(entries).speed}
+    assert set(speed) == {"conv/conv2d_forward/timing/public", "conv/conv2d_backward/timing/benchmark"}
+    forward, backward = speed["conv/conv2d_forward/timing/public"], speed["conv/conv2d_backward/timing/benchmark"]
+    assert [(r.submission, r.ratio, r.at_least) for r in forward.ratios] == [("ana", 177.0, True), ("cy", 30.0, False), ("di", 3.0, False)]
+    assert forward.summary.maximum == pytest.approx(177.0, abs=1e-9) and forward.over == 2
+    assert (backward.limit, backward.ratios[0].ratio, backward.over) == (3.0, None, 1)
+    page = speed_section(class_stats(entries))
+    # Too slow, as the headlines wrote them: a stopped call's bound, cy's 30.0x, the failed call's none.
+    assert all(f"<td>{cell}</td>" in page for cell in ("&gt;177x", "30x", "none")), page
 
 
 def test_flags_name_timeouts_sandbox_late_and_tampered(tmp_path: Path):

@@ -30,6 +30,7 @@ from grader.sandbox import static_check
 from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
 from grader.sandbox.launch import choose_launcher
 from grader.sandbox.staging import Staged, SubmissionError, stage
+from grader.sandbox.static_check import FORBIDDEN_NOTE
 from grader.spec import PartSpec
 
 
@@ -174,7 +175,6 @@ NO_SECCOMP = (
     "graded WITHOUT the seccomp filter: it is installed on x86-64 Linux only, so student code here could fork, "
     "exec, open network sockets and signal other processes, within the sandbox's other limits"
 )
-FORBIDDEN_NOTE = "uses a forbidden import (a submission may use numpy and the standard library only)"
 
 
 def _forbidden(part: PartSpec, checks: tuple[CheckResult, ...], modules: list[str]) -> PartResult:
@@ -215,7 +215,7 @@ def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
         alone = verdict.message.splitlines()[0] if verdict.message else verdict.outcome
         message = f"not counted until {' and '.join(gated)} passes; on its own: {alone}"
         rest = verdict.message.splitlines()[1:]
-        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample), 0.0, seconds, output)
+        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample, verdict.timing), 0.0, seconds, output)
     return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds, output)
 
 
@@ -234,6 +234,7 @@ def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float
         counterexample=verdict.counterexample,
         seconds=round(seconds, 4),
         output=output,
+        timing=verdict.timing,
     )
 
 

@@ -11,7 +11,7 @@ from grader.render import format_points
 from grader.report import plots
 from grader.report.build import Report
 from grader.report.similarity_view import similarity_section
-from grader.report.stats import Stats
+from grader.report.stats import Ratio, Stats
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em 2em;color:#222;line-height:1.4}
@@ -141,15 +141,17 @@ def speed_section(stats: Stats) -> str:
         for s in stats.speed
     ]
     out.append(table(("part", "function", "limit", "timed", "median", "slowest", "failed"), rows, numeric=(2, 3, 4, 5, 6)))
-    slow = [
-        (e(r.submission), e(s.function), (">" if r.at_least else "") + (f"{r.ratio:g}x" if r.ratio is not None else "none"))
-        for s in stats.speed
-        for r in s.ratios
-        if r.outcome != "passed"
-    ]
+    slow = [(e(r.submission), e(s.function), e(_ratio(r))) for s in stats.speed for r in s.ratios if r.outcome != "passed"]
     if slow:
         out.append("<h3>Too slow</h3>" + table(("submission", "function", "ratio"), slow, filterable=True))
     return "".join(out)
+
+
+def _ratio(r: Ratio) -> str:
+    """As the timing check's headline writes it: one decimal, a stopped call's bound a whole number."""
+    if r.ratio is None:
+        return "none"
+    return f">{r.ratio:.0f}x" if r.at_least else f"{round(r.ratio, 1):g}x"
 
 
 def flags_section(stats: Stats) -> str:

@@ -1,16 +1,14 @@
 """The class's statistics, read from the gradebook's entries: the numbers every section of the
 report shows, as plain data (`to_dict` is what `report --json` writes).
 
-Everything is computed from the stored result model (`SubmissionResult` and its checks); text is
-read in two places only, each written by the grader itself in a fixed form: the "likely mistake:"
-lines of a failing check's message (grader.engine.checks.correctness) and a timing check's
-headline "R.Rx (limit Lx)" (grader.engine.checks.timing). Hidden checks are as stored: no inputs,
-no diagnosis.
+Everything is computed from the stored result model (`SubmissionResult` and its checks, a timing
+check's ratio and limit included); text is read in one place only, written by the grader itself
+in a fixed form: the "likely mistake:" lines of a failing check's message
+(grader.engine.checks.correctness). Hidden checks are as stored: no inputs, no diagnosis.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -18,12 +16,10 @@ from typing import Any
 import numpy as np
 
 from grader.batch.gradebook import Entry
-from grader.engine.grade import FORBIDDEN_NOTE
 from grader.results import CheckResult
+from grader.sandbox.static_check import FORBIDDEN_NOTE
 
 MISTAKE = "likely mistake: "
-RATIO = re.compile(r"^(>?)(\d+(?:\.\d+)?)x \(limit (\d+(?:\.\d+)?)x\)")
-NO_RATIO = re.compile(r"^no ratio \(limit (\d+(?:\.\d+)?)x\)")
 HIDDEN_INPUTS = "hidden inputs (never stored)"
 FAILING = ("failed", "error")
 
@@ -264,29 +260,18 @@ def undiagnosed(entries: Sequence[Entry]) -> tuple[Undiagnosed, ...]:
     return tuple(sorted(out, key=lambda u: (-len(u.submissions), u.part, u.check, u.inputs)))
 
 
-def parse_ratio(check: CheckResult) -> tuple[float | None, bool, float | None]:
-    """(ratio, stopped early, limit) from a timing check's headline; (None, False, None) when it holds neither."""
-    m = RATIO.match(check.headline)
-    if m:
-        return float(m.group(2)), m.group(1) == ">", float(m.group(3))
-    m = NO_RATIO.match(check.headline)
-    if m:
-        return None, False, float(m.group(1))
-    return None, False, None
-
-
 def speeds(entries: Sequence[Entry]) -> tuple[Speed, ...]:
-    """Per timed function: every measured student/reference ratio and its limit. Skipped timing
-    checks (the function was wrong, so it was not timed) are left out."""
+    """Per timed function: every measured student/reference ratio and its limit. Only passed and
+    failed timing checks count: a skipped one was not timed (the function was wrong), an error
+    was zeroed for another reason (a forbidden import, a grader error), and a check stored without
+    a ratio (a row written before checks carried one) has none to show."""
     rows: dict[str, tuple[CheckResult, float, list[Ratio]]] = {}
     for e in entries:
         for c in e.result.checks:
-            if c.kind != "timing" or c.outcome == "skipped":
+            if c.kind != "timing" or c.outcome not in ("passed", "failed") or c.timing is None:
                 continue
-            ratio, stopped, limit = parse_ratio(c)
-            if limit is None:
-                continue
-            rows.setdefault(c.id, (c, limit, []))[2].append(Ratio(e.name, ratio, stopped, c.outcome))
+            t = c.timing
+            rows.setdefault(c.id, (c, t.limit, []))[2].append(Ratio(e.name, t.ratio, t.at_least, c.outcome))
     out = []
     for cid, (c, limit, ratios) in rows.items():
         measured = [r.ratio for r in ratios if r.ratio is not None]
