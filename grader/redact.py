@@ -34,4 +34,4 @@ def _check(check: CheckResult) -> CheckResult:
     if check.visibility != "hidden":
         return check
     message = check.message if check.message in hidden.FIXED else hidden.message(check.outcome)
-    return replace(check, message=message, counterexample=None, output="", timing=None)
+    return replace(check, message=message, counterexample=None, output="", timing=None, mistakes=())

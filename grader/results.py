@@ -38,7 +38,7 @@ class CheckResult:
     is its label for people. `message` is the whole feedback text; its first line is the
     headline the tables show. `counterexample` is None for hidden checks, whose inputs are
     never shown. `timing` is a timing check's ratio and limit (None for other kinds, and for hidden
-    checks once redacted).
+    checks once redacted); `mistakes`, the keys of the named mistakes (none on hidden checks).
     """
 
     id: str
@@ -55,6 +55,9 @@ class CheckResult:
     seconds: float = 0.0
     output: str = ""  # what the student's code printed during this check; `check` only, never hidden
     timing: TimeRatio | None = None
+    # The keys of the spec-declared mistakes its feedback names ("conv-kernel-flipped"), so a class
+    # report counts mistakes by id; the hints are the feedback's "likely mistake:" lines.
+    mistakes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Messages quote student exceptions and values: cleaned here, once, for every renderer.
@@ -138,6 +141,7 @@ class SubmissionResult:
                             "counterexample": Counterexample(**c["counterexample"]) if c.get("counterexample") else None,
                             # Results stored before checks carried their ratio: none.
                             "timing": TimeRatio(**c["timing"]) if c.get("timing") else None,
+                            "mistakes": tuple(c.get("mistakes", ())),
                         }
                     )
                     for c in p["checks"]

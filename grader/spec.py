@@ -104,7 +104,7 @@ class Diagnosis:
     variant: Callable[[Case, Any], Any]
     output: int | None = None
     forward_output: int = 0
-    key: str = ""  # a stable name for counting (the class report); "" lets the hint stand for it
+    key: str = ""  # the mistake's stable id ("conv-kernel-flipped"), counted by the class report; required by PartSpec
 
 
 @dataclass(frozen=True)
@@ -278,6 +278,8 @@ class PartSpec:
         for d in self.diagnoses:
             if d.function not in functions:
                 raise ValueError(f"part {self.name}: Diagnosis.function {d.function!r} is none of {sorted(functions)}")
+            if not d.key:  # results and the class report count mistakes by key (CheckResult.mistakes)
+                raise ValueError(f"part {self.name}: a diagnosis of {d.function} has no key")
         forwards = [layer.forward for layer in self.layers]
         for ex in self.examples:
             if ex.layer not in forwards:

@@ -112,3 +112,19 @@ def test_the_page_holds_every_number_without_javascript_and_the_command_refuses_
     assert page.count("<script>") == 1 and "src=" not in page
     missing = CliRunner().invoke(main, ["report", str(tmp_path / "nothing")])
     assert missing.exit_code != 0 and "no gradebook at" in missing.output
+
+
+def test_mistakes_are_counted_by_the_key_each_check_carries_with_the_specs_hint(tmp_path: Path):
+    from dataclasses import replace
+
+    from grader.report.build import mistake_hints
+
+    def keyed(e):  # the kernel-flip checks as the grader stores them now: the key is data
+        checks = tuple(replace(c, mistakes=("conv-kernel-flipped",), message="failed") if FLIP in c.message else c for c in e.result.parts[0].checks)
+        return replace(e, result=replace(e.result, parts=(replace(e.result.parts[0], checks=checks), *e.result.parts[1:])))
+
+    hints = mistake_hints()
+    stats = class_stats([keyed(e) for e in synthetic_class(tmp_path)], hints)
+    flip = next(m for m in stats.mistakes if m.key == "conv-kernel-flipped")
+    assert flip.submissions == ("bo", "cy") and flip.text == hints["conv-kernel-flipped"] and "kernel flipped" in flip.text
+    assert not [m for m in stats.mistakes if m.key != "conv-kernel-flipped" and "kernel flipped" in m.text]

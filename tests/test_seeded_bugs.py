@@ -94,8 +94,23 @@ HINTS: dict[str, tuple[str, ...]] = {
 BREAKS_TRAINING = {"lenet_tanh_grad_of_output", "lenet_flatten_mixes_samples", "lenet_softmax_dscores_not_averaged"}
 
 
+HINTS_OF_KEY: dict[str, set[str]] = {}
+for _part in PARTS:
+    for _d in _part.diagnoses:
+        HINTS_OF_KEY.setdefault(_d.key, set()).add(_d.hint)
+
+
 def hint_lines(result: SubmissionResult, part: str | None = None) -> set[str]:
-    return {line for c in result.checks if part in (None, c.part) for line in c.message.splitlines() if line.startswith("likely mistake:")}
+    """The likely-mistake lines; each check's lines must be the hints of the keys it carries as
+    data (CheckResult.mistakes: what the class report counts), no more and no fewer."""
+    found = set()
+    for c in result.checks:
+        lines = {line.removeprefix("likely mistake: ") for line in c.message.splitlines() if line.startswith("likely mistake:")}
+        assert all(k in HINTS_OF_KEY for k in c.mistakes), (c.id, c.mistakes)
+        assert lines <= {h for k in c.mistakes for h in HINTS_OF_KEY[k]} and all(HINTS_OF_KEY[k] & lines for k in c.mistakes), (c.id, c.mistakes, lines)
+        if part in (None, c.part):
+            found |= {f"likely mistake: {line}" for line in lines}
+    return found
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -21,6 +21,7 @@ class Verdict:
     message: str
     counterexample: Counterexample | None = None
     timing: TimeRatio | None = None
+    mistakes: tuple[str, ...] = ()  # the keys of the declared mistakes the feedback names
 
 
 @dataclass

@@ -19,12 +19,17 @@ from grader.spec import Case, Diagnosis, PartSpec, Seen, Signature
 
 def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Tolerance) -> list[str]:
     """The hints of the declared mistakes this failure shows: by value first, then by signature."""
-    hints: list[str] = []
+    return list(dict.fromkeys(d.hint for d in named_mistakes(part, failure, case, tol)))
+
+
+def named_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Tolerance) -> list[Diagnosis | Signature]:
+    """The declared mistakes (each with its key, function and hint) this failure shows."""
+    found: list[Diagnosis | Signature] = []
     variants: list[Any] = []
     if failure.actual is None:  # the call raised: only what its error shows can name a mistake
         return _signatures(part, failure, Seen(case, None, failure.expected, failure.dout, f"{failure.text}\n{failure.traceback}"), True)
     if _matches(failure.actual, failure.expected, tol):  # a right value (another output failed)
-        return hints
+        return found
     for d in _aimed(part, failure, Diagnosis):
         try:
             variant = d.variant(case, failure.dout)
@@ -37,13 +42,13 @@ def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Toler
         if any(_matches(v, variant, tol) for v in variants):
             continue
         variants.append(variant)
-        hints.append(d.hint)
-    if hints:
-        return list(dict.fromkeys(hints))
+        found.append(d)
+    if found:
+        return found
     return _signatures(part, failure, Seen(case, failure.actual, failure.expected, failure.dout), False)
 
 
-def _signatures(part: PartSpec, failure: CaseFailure, seen: Seen, on_error: bool) -> list[str]:
+def _signatures(part: PartSpec, failure: CaseFailure, seen: Seen, on_error: bool) -> list[Diagnosis | Signature]:
     # Signatures are declared most specific first, and one case can show the trait of two (a
     # kernel-sized swap and a missing + 1 both empty a 1-row output): the first is named.
     for s in _aimed(part, failure, Signature):
@@ -51,7 +56,7 @@ def _signatures(part: PartSpec, failure: CaseFailure, seen: Seen, on_error: bool
             continue
         try:
             if s.matches(seen):
-                return [s.hint]
+                return [s]
         except Exception:  # a trait that cannot be read on this value is absent
             continue
     return []

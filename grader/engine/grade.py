@@ -215,7 +215,7 @@ def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
         alone = verdict.message.splitlines()[0] if verdict.message else verdict.outcome
         message = f"not counted until {' and '.join(gated)} passes; on its own: {alone}"
         rest = verdict.message.splitlines()[1:]
-        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample, verdict.timing), 0.0, seconds, output)
+        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample, verdict.timing, verdict.mistakes), 0.0, seconds, output)
     return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds, output)
 
 
@@ -235,6 +235,7 @@ def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float
         seconds=round(seconds, 4),
         output=output,
         timing=verdict.timing,
+        mistakes=verdict.mistakes,
     )
 
 

@@ -58,6 +58,11 @@ def _dw_of_sample(n: int) -> Callable[[Case, np.ndarray], np.ndarray]:
     return dw
 
 
+DW_ONE_SAMPLE = (
+    "your dw equals the gradient of a single sample (the first sample only, or the last sample only, as a loop over the samples "
+    "that sets dw instead of adding to it leaves): dw sums over every sample of the batch"
+)
+
 CONV = PartSpec(
     name="conv",
     module="conv",
@@ -107,14 +112,14 @@ CONV = PartSpec(
         Diagnosis(
             key="conv-dw-one-sample",
             function="conv2d_backward",
-            hint="your dw equals the gradient of the first sample only: dw sums over every sample of the batch",
+            hint=DW_ONE_SAMPLE,
             variant=_dw_of_sample(0),
             output=1,
         ),
         Diagnosis(
             key="conv-dw-one-sample",
             function="conv2d_backward",
-            hint="your dw equals the gradient of the last sample only (a loop over samples that sets dw instead of adding to it): dw sums over every sample of the batch",
+            hint=DW_ONE_SAMPLE,
             variant=_dw_of_sample(-1),
             output=1,
         ),

@@ -70,4 +70,15 @@ def build_report(entries: Sequence[Entry], baseline: Path, base: Path | None = N
         compared[module], common[module] = len(texts), ignored
     pairs.sort(key=lambda p: (-p.score, -p.shared, p.module, p.a, p.b))
     similarity = Similarity(str(baseline), modules, compared, common, tuple(pairs[:limit]), sources.left_out, tuple(missing))
-    return Report(class_stats(entries), similarity, sources.files)
+    return Report(class_stats(entries, mistake_hints()), similarity, sources.files)
+
+
+def mistake_hints() -> dict[str, str]:
+    """Each declared mistake's key and hint (the first declared, where a key has several ways)."""
+    from grader.parts import PARTS  # the references' torch, only when a report is built
+
+    hints: dict[str, str] = {}
+    for part in PARTS:
+        for d in part.diagnoses:
+            hints.setdefault(d.key, d.hint)
+    return hints

@@ -2,14 +2,15 @@
 report shows, as plain data (`to_dict` is what `report --json` writes).
 
 Everything is computed from the stored result model (`SubmissionResult` and its checks, a timing
-check's ratio and limit included); text is read in one place only, written by the grader itself
-in a fixed form: the "likely mistake:" lines of a failing check's message
-(grader.engine.checks.correctness). Hidden checks are as stored: no inputs, no diagnosis.
+check's ratio and limit and the keys of its named mistakes included). Text is read in one place
+only, for rows stored before checks carried their mistakes' keys: the "likely mistake:" lines the
+grader wrote (grader.engine.checks.correctness). Hidden checks are as stored: no inputs, no
+diagnosis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -80,8 +81,9 @@ class CheckRate:
 
 @dataclass(frozen=True)
 class Mistake:
-    """One diagnosis the grader names, and who made it."""
+    """One diagnosis the grader names (by its spec key), and who made it."""
 
+    key: str  # the diagnosis's key; an old row's hint text where it had none
     text: str
     parts: tuple[str, ...]
     checks: tuple[str, ...]  # the labels of the checks it appeared in
@@ -146,12 +148,13 @@ class Stats:
         return d
 
 
-def class_stats(entries: Sequence[Entry]) -> Stats:
+def class_stats(entries: Sequence[Entry], hints: Mapping[str, str] | None = None) -> Stats:
+    """`hints`: each diagnosis key's hint, from the parts' specs (keys without one show as the key)."""
     entries = sorted(entries, key=lambda e: e.name)
     return Stats(
         overview(entries),
         check_rates(entries),
-        mistakes(entries),
+        mistakes(entries, hints or {}),
         undiagnosed(entries),
         speeds(entries),
         flags(entries),
@@ -217,21 +220,25 @@ def _diagnosable(entry: Entry) -> list[CheckResult]:
 
 
 def diagnoses(check: CheckResult) -> list[str]:
+    """The keys of the mistakes a check names; for a row stored before checks carried them, the
+    hint texts of its "likely mistake:" lines stand for the keys."""
+    if check.mistakes:
+        return list(check.mistakes)
     return [line[len(MISTAKE) :].strip() for line in check.message.splitlines() if line.startswith(MISTAKE)]
 
 
-def mistakes(entries: Sequence[Entry]) -> tuple[Mistake, ...]:
+def mistakes(entries: Sequence[Entry], hints: Mapping[str, str]) -> tuple[Mistake, ...]:
     """Per named mistake: the submissions that made it (once each however many checks show it), most common first."""
     found: dict[str, tuple[set[str], set[str], set[str]]] = {}
     for e in entries:
         for c in _diagnosable(e):
-            for text in diagnoses(c):
-                parts, checks, who = found.setdefault(text, (set(), set(), set()))
+            for key in diagnoses(c):
+                parts, checks, who = found.setdefault(key, (set(), set(), set()))
                 parts.add(c.part)
                 checks.add(c.name)
                 who.add(e.name)
-    out = [Mistake(text, tuple(sorted(p)), tuple(sorted(c)), tuple(sorted(w))) for text, (p, c, w) in found.items()]
-    return tuple(sorted(out, key=lambda m: (-m.count, m.text)))
+    out = [Mistake(key, hints.get(key, key), tuple(sorted(p)), tuple(sorted(c)), tuple(sorted(w))) for key, (p, c, w) in found.items()]
+    return tuple(sorted(out, key=lambda m: (-m.count, m.key)))
 
 
 def inputs_key(check: CheckResult) -> str:

@@ -16,6 +16,11 @@ from grader.compare import Tolerance, compare
 from grader.spec import Case, Diagnosis, Seen, Signature
 from reference.autograd import pair
 
+PAD_ONE_SIDE = (
+    "your output is a convolution of x padded on one side only (zeros only at the top and left, or x at the top left of the padded array "
+    "with all 2*pad zeros below and to the right); pad adds pad_h rows above AND below and pad_w columns left AND right: "
+    "np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))"
+)
 F_OUT = "H_out = floor((H + 2*pad_h - KH) / stride_h) + 1 (W_out alike, from W, pad_w, KW and stride_w)"
 
 
@@ -161,13 +166,13 @@ CONV_MISTAKES: tuple[Diagnosis | Signature, ...] = (
     Diagnosis(
         key="conv-pad-one-side",
         function=FORWARD,
-        hint="your output is a convolution of x zero-padded only at the top and left; pad adds pad_h rows above AND below and pad_w columns left AND right: np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))",
+        hint=PAD_ONE_SIDE,
         variant=_pad_one_side,
     ),
     Diagnosis(
         key="conv-pad-one-side",
         function=FORWARD,
-        hint="your output is a convolution of x placed at the top left of the padded array, all 2*pad zeros below and to the right; x goes in the middle, pad_h rows above AND below: xp[:, :, ph:ph + H, pw:pw + W] = x",
+        hint=PAD_ONE_SIDE,
         variant=_pad_after,
     ),
     Diagnosis(
