@@ -117,9 +117,14 @@ def checks_section(stats: Stats) -> str:
     )
 
 
+def _mistake(key: str, text: str) -> str:
+    """The hint, and the diagnosis's key where it has one (a row stored before keys has only text)."""
+    return e(text) if key == text else f"{e(text)} <code>{e(key)}</code>"
+
+
 def mistakes_section(stats: Stats) -> str:
     out = ['<p>The mistakes the grader names in failing checks\' feedback ("likely mistake: …"), most common first.</p>']
-    rows = [(str(m.count), e(m.text), e(", ".join(m.parts)), e("; ".join(m.checks)), names(m.submissions)) for m in stats.mistakes]
+    rows = [(str(m.count), _mistake(m.key, m.text), e(", ".join(m.parts)), e("; ".join(m.checks)), names(m.submissions)) for m in stats.mistakes]
     out.append(table(("submissions", "likely mistake", "part", "checks", "who"), rows, filterable=True, numeric=(0,)) if rows else "<p>No named mistakes.</p>")
     out.append(
         "<h3>Failures without a named mistake</h3><p>Grouped by failing check and by the shape of the shrunk failing input: "
