@@ -51,3 +51,7 @@ class GradeOptions:
     # An assignment's points: (part, total) pairs; that part's checks are scaled to sum to the
     # total (grader.engine.plan). Parts not named keep their spec's points.
     part_points: tuple[tuple[str, float], ...] = ()
+    # Groups of parts graded at once, each in a forked process (grader.engine.parallel): for one
+    # submission graded alone; a batch grades several submissions at once instead. Never changes
+    # a result, so it is not part of the gradebook's fingerprint.
+    part_jobs: int = 1

@@ -1,8 +1,9 @@
 """What of a result an audience may see: the one step between the result model and any renderer.
 
 A hidden check tells a student its label, outcome and points, and a fixed sentence from
-`grader.hidden`; never an input, a counterexample or a message its code could have chosen
-(each would be a channel for the hidden inputs). The engine already stores hidden checks this
+`grader.hidden`; never an input, a counterexample, a message its code could have chosen or a
+measured time ratio (each would be a channel for the hidden inputs; timing checks are public
+today, but a ratio is a number the code controls). The engine already stores hidden checks this
 way; every renderer still starts from `redact`, so a result from anywhere (an old gradebook row,
 a hand-made fixture, a future check) cannot show more.
 """
@@ -33,4 +34,4 @@ def _check(check: CheckResult) -> CheckResult:
     if check.visibility != "hidden":
         return check
     message = check.message if check.message in hidden.FIXED else hidden.message(check.outcome)
-    return replace(check, message=message, counterexample=None, output="")
+    return replace(check, message=message, counterexample=None, output="", timing=None, mistakes=())

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from grader.text import clean_line, clean_output
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
-Kind = Literal["forward", "backward", "gradcheck", "example", "contract", "timing"]
+Kind = Literal["forward", "backward", "gradcheck", "example", "contract", "timing", "training"]
 Visibility = Literal["public", "hidden"]
 
 
@@ -21,6 +21,15 @@ class Counterexample:
     shapes: dict[str, list[int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class TimeRatio:
+    """A timing check's measurement as data: the student's time over the reference's, and the limit."""
+
+    limit: float
+    ratio: float | None = None  # None: no ratio (the function failed on the benchmark input)
+    at_least: bool = False  # the call was stopped before it finished: `ratio` is a lower bound
+
+
 @dataclass(frozen=True, kw_only=True)
 class CheckResult:
     """One graded check of one student function.
@@ -28,7 +37,8 @@ class CheckResult:
     `id` is the check's stable key (`part/function/kind/inputs`, see grader.engine.plan); `name`
     is its label for people. `message` is the whole feedback text; its first line is the
     headline the tables show. `counterexample` is None for hidden checks, whose inputs are
-    never shown.
+    never shown. `timing` is a timing check's ratio and limit (None for other kinds, and for hidden
+    checks once redacted); `mistakes`, the keys of the named mistakes (none on hidden checks).
     """
 
     id: str
@@ -44,6 +54,10 @@ class CheckResult:
     counterexample: Counterexample | None = None
     seconds: float = 0.0
     output: str = ""  # what the student's code printed during this check; `check` only, never hidden
+    timing: TimeRatio | None = None
+    # The keys of the spec-declared mistakes its feedback names ("conv-kernel-flipped"), so a class
+    # report counts mistakes by id; the hints are the feedback's "likely mistake:" lines.
+    mistakes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Messages quote student exceptions and values: cleaned here, once, for every renderer.
@@ -125,6 +139,9 @@ class SubmissionResult:
                             "id": f"{p['part']}/label:{c['name']}",
                             **c,
                             "counterexample": Counterexample(**c["counterexample"]) if c.get("counterexample") else None,
+                            # Results stored before checks carried their ratio: none.
+                            "timing": TimeRatio(**c["timing"]) if c.get("timing") else None,
+                            "mistakes": tuple(c.get("mistakes", ())),
                         }
                     )
                     for c in p["checks"]

@@ -112,6 +112,39 @@ class Diagnosis:
     variant: Callable[[Case, Any], Any]
     output: int | None = None
     forward_output: int = 0
+    key: str = ""  # the mistake's stable id ("conv-kernel-flipped"), counted by the class report; required by PartSpec
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a signature looks at: one failing case, the student's value, the reference's, and
+    the upstream gradient (None for a forward)."""
+
+    case: Case
+    actual: Any
+    expected: Any
+    dout: Any = None
+    error: str = ""  # the call's error and traceback, for a signature `on_error`
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signature:
+    """A known mistake recognised by a trait of the failing value, not by its whole value: a
+    specific shape, an exact factor, which entries are wrong, a failure only when sh != sw.
+
+    `matches(seen)` decides it from what the parent holds (never by running student code).
+    `output` and `forward_output` pick the value as for `Diagnosis`. Signatures are weighed only
+    when no `Diagnosis` matches the same failure: a value match is the stronger evidence.
+    `on_error`: the signature reads a call that raised (seen.actual is None, seen.error its
+    text), e.g. two shapes that cannot be added only when the stride is > 1."""
+
+    function: str
+    hint: str
+    matches: Callable[[Seen], bool]
+    output: int | None = None
+    forward_output: int = 0
+    key: str = ""
+    on_error: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -198,6 +231,48 @@ class Example:
             raise ValueError(f"example {self.key}: an example that raises has a forward target and no expected value")
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """A labelled data set, split once: it lives in the parent; the worker sees one minibatch at a time."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass(frozen=True, kw_only=True)
+class Training:
+    """Train the student's network with plain minibatch SGD and compare it with the reference's run.
+
+    `network` names a layer whose forward is network(x, *params) -> (scores, cache) and whose
+    backward returns (dx, *dparams); `loss` names a layer loss(scores, y) -> (loss, dscores).
+    Both run in the worker; the data (`data()`, called in the parent) and the update
+    params -= lr_t * dparams stay in the parent, with lr_t = lr * (1 - t / steps) (a linear decay
+    to 0). The initial parameters (`init`) and the minibatches (`batch_size` samples, drawn
+    without replacement, epoch after epoch) come from `seed`; the reference trains from the same
+    ones. Passes when every step's loss is within `loss_tol` of the reference's
+    (|yours - reference| <= atol + rtol * |reference|) and the trained network classifies at
+    least `min_accuracy` of the held-out samples (see grader/engine/checks/training.py)."""
+
+    key: str  # the check's id: part/<network>/training/<key>
+    network: str
+    loss: str
+    data: Callable[[], Dataset]
+    init: Callable[[np.random.Generator], tuple[np.ndarray, ...]]
+    seed: int
+    steps: int
+    batch_size: int
+    lr: float
+    loss_tol: Tolerance
+    min_accuracy: float
+    points: float
+    note: str  # how the data is prepared, for the feedback
+    rows: int = 10  # loss-table rows in the feedback (the first and last steps, and the first divergence, always shown)
+    eval_batch: int = 120  # held-out samples per forward call, to stay inside the per-call limit
+    budget_seconds: float = 300.0  # the whole run, student calls included; past it the check fails
+
+
 @dataclass(frozen=True, kw_only=True)
 class PartSpec:
     name: str
@@ -205,11 +280,12 @@ class PartSpec:
     reference: ModuleType
     layers: tuple[Layer, ...]
     examples: tuple[Example, ...] = ()
-    diagnoses: tuple[Diagnosis, ...] = ()
+    diagnoses: tuple[Diagnosis | Signature, ...] = ()
     seed: int = 0
     # Parts whose student modules this part is built from (seq2seq imports the student's rnn.py):
     # an assignment with this part must hand those out too (grader.course).
     builds_on: tuple[str, ...] = ()
+    training: Training | None = None
 
     def __post_init__(self) -> None:
         # A misspelled name would silently never match: refuse the spec when it is loaded.
@@ -217,10 +293,18 @@ class PartSpec:
         for d in self.diagnoses:
             if d.function not in functions:
                 raise ValueError(f"part {self.name}: Diagnosis.function {d.function!r} is none of {sorted(functions)}")
+            if not d.key:  # results and the class report count mistakes by key (CheckResult.mistakes)
+                raise ValueError(f"part {self.name}: a diagnosis of {d.function} has no key")
         forwards = [layer.forward for layer in self.layers]
         for ex in self.examples:
             if ex.layer not in forwards:
                 raise ValueError(f"part {self.name}: Example {ex.key!r} names no layer ({ex.layer!r})")
+        if self.training is not None:
+            t = self.training
+            if t.network not in forwards or self.layer(t.network).backward is None:
+                raise ValueError(f"part {self.name}: Training.network {t.network!r} names no layer with a backward")
+            if t.loss not in forwards or len(self.layer(t.loss).outputs) != 2:
+                raise ValueError(f"part {self.name}: Training.loss {t.loss!r} names no layer returning (loss, dscores)")
         keys = [ex.key for ex in self.examples]
         if len(set(keys)) != len(keys):
             raise ValueError(f"part {self.name}: two examples share a key")

@@ -16,8 +16,9 @@ REPO = TESTS.parent
 VECTORIZED = TESTS / "solutions" / "vectorized"
 LOOPS = TESTS / "solutions" / "loops"
 
-GRADE = GradeOptions(visibility=("public", "hidden"), hidden_seed=12345)
-NO_TIMING = GradeOptions(visibility=("public", "hidden"), hidden_seed=12345, timing=False)
+# Two groups of parts at once, as `check` and a one-submission `grade` do on CI's two cores.
+GRADE = GradeOptions(visibility=("public", "hidden"), hidden_seed=12345, part_jobs=2)
+NO_TIMING = GradeOptions(visibility=("public", "hidden"), hidden_seed=12345, timing=False, part_jobs=2)
 
 
 def grade(src: Path, parts: list[str] | None = None, options: GradeOptions = NO_TIMING) -> SubmissionResult:

@@ -101,7 +101,7 @@ TOY = PartSpec(
             examples=FEW,
         ),
     ),
-    diagnoses=(Diagnosis(function="split_forward", hint="q lost its factor 2", variant=_q_without_the_two, forward_output=1),),
+    diagnoses=(Diagnosis(key="split-q-without-the-two", function="split_forward", hint="q lost its factor 2", variant=_q_without_the_two, forward_output=1),),
 )
 
 STUDENT = '''import numpy as np

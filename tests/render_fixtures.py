@@ -15,6 +15,7 @@ from grader.results import (
     Outcome,
     PartResult,
     SubmissionResult,
+    TimeRatio,
     Visibility,
 )
 
@@ -43,6 +44,7 @@ def check(
     message: str = "matches the reference",
     counterexample: Counterexample | None = None,
     seconds: float = 0.01,
+    timing: TimeRatio | None = None,
 ) -> CheckResult:
     return CheckResult(
         id=f"{part}/{function}/{kind}/{visibility}",
@@ -57,6 +59,7 @@ def check(
         message=message,
         counterexample=counterexample,
         seconds=seconds,
+        timing=timing,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual", "transformer"]
+Part = Literal["shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual", "lenet", "transformer"]
 
 VECTORIZED = Path(__file__).parent / "solutions" / "vectorized"
 
@@ -255,6 +255,29 @@ SEEDED_BUGS: tuple[SeededBug, ...] = (
         "return np.maximum(f, 0) + shortcut, (a1, c1, c2, cs, z)",
         "The forward returns relu(f) + shortcut instead of relu(f + shortcut).",
     ),
+    # ---- lenet
+    SeededBug(
+        "lenet_tanh_grad_of_output", "lenet", "lenet",
+        "return dh * (1 - h**2)",
+        "return dh * (1 - np.tanh(h) ** 2)",
+        "lenet_backward takes tanh's derivative 1 - tanh(z)**2 at the cached OUTPUT h = tanh(z) (tanh "
+        "applied twice), at all four tanh layers; conv, pooling and affine are right, so only the "
+        "composition and training show it.",
+    ),
+    SeededBug(
+        "lenet_flatten_mixes_samples", "lenet", "lenet",
+        "flat = a2.reshape(a2.shape[0], -1)",
+        "flat = a2.transpose(1, 0, 2, 3).reshape(a2.shape[0], -1)",
+        "lenet_forward flattens a transposed (C2, N, H2, W2) array: each row mixes the samples' "
+        "features; right for one sample, so only batches (and training) show it.",
+    ),
+    SeededBug(
+        "lenet_softmax_dscores_not_averaged", "lenet", "lenet",
+        "    dscores /= n\n",
+        "",
+        "softmax_loss returns the mean loss but the gradient of the sum (not divided by N): right for "
+        "one sample; in training every step is N times too long.",
+    ),
     # ---- transformer
     SeededBug(
         "attention_scaled_by_d", "transformer", "transformer",
@@ -316,3 +339,203 @@ def materialize(bug: SeededBug, dest: Path) -> Path:
         raise ValueError(f"seeded bug {bug.name}: {bug.old!r} occurs {count} times in {path.name}, expected once")
     path.write_text(text.replace(bug.old, bug.new))
     return dest
+
+
+def _bug(name: str, part: Part, old: str, new: str, description: str) -> SeededBug:
+    return SeededBug(name, part, part, old, new, description)
+
+
+# Bugs that prove the diagnosis catalogue (grader/parts/mistakes/): each is named by its own
+# hint. tests/test_seeded_bugs.py grades them on their part's public checks only, as hidden
+# feedback carries no hint; SEEDED_BUGS above also prove the rest of the grade.
+CONV_FORMULA = "h_out = (h + 2 * ph - kh) // sh + 1\n    w_out = (wd + 2 * pw - kw) // sw + 1"
+DIAGNOSIS_BUGS: tuple[SeededBug, ...] = (
+    _bug(
+        "conv_dx_crop_fixed_one", "conv",
+        "dx_pad[:, :, ph : ph + h, pw : pw + wd]", "dx_pad[:, :, 1:-1, 1:-1]",
+        "dx is cropped by one pixel per side whatever the padding; right when both pads are 1.",
+    ),
+    _bug(
+        "conv_width_from_h", "conv",
+        "w_out = (wd + 2 * pw - kw) // sw + 1", "w_out = (h + 2 * pw - kw) // sw + 1",
+        "W_out is computed from H: too few columns when H < W (the windows' slice caps a larger one).",
+    ),
+    _bug(
+        "conv_width_from_kh", "conv",
+        "w_out = (wd + 2 * pw - kw) // sw + 1", "w_out = (wd + 2 * pw - kh) // sw + 1",
+        "W_out is computed with the kernel's height: too few columns when KH > KW.",
+    ),
+    _bug(
+        "conv_kernel_dims_swapped", "conv",
+        CONV_FORMULA, "h_out = (h + 2 * ph - kw) // sh + 1\n    w_out = (wd + 2 * pw - kh) // sw + 1",
+        "The output size takes KW for the height and KH for the width: too few rows when KW > KH.",
+    ),
+    _bug(
+        "conv_strides_swapped", "conv",
+        "sh, sw = pair(stride)", "sw, sh = pair(stride)",
+        "The stride pair is unpacked as (stride_w, stride_h): wrong whenever the two differ.",
+    ),
+    _bug(
+        "conv_ceil_output_size", "conv",
+        CONV_FORMULA + "\n    x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))",
+        "h_out = -(-(h + 2 * ph - kh) // sh) + 1\n    w_out = -(-(wd + 2 * pw - kw) // sw) + 1\n"
+        "    x_pad = np.pad(x, ((0, 0), (0, 0), (ph, ph + sh - 1), (pw, pw + sw - 1)))",
+        "The output size rounds up (ceil mode, the last window padded with zeros): one row or column "
+        "too many when the stride does not divide H + 2*pad - KH.",
+    ),
+    _bug(
+        "conv_dx_covered_only", "conv",
+        "dx_pad = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))",
+        "dx_pad = np.zeros((n, c, (h_out - 1) * sh + kh, (w_out - 1) * sw + kw))",
+        "dx_pad spans only the rows and columns the windows reach: dx is short when the floor drops some.",
+    ),
+    _bug(
+        "conv_dx_float32", "conv",
+        "dx_pad = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))",
+        "dx_pad = np.zeros((n, c, h + 2 * ph, wd + 2 * pw), dtype=np.float32)",
+        "dx is accumulated (and returned) in float32: right to about 7 digits only.",
+    ),
+    _bug(
+        "conv_db_per_sample", "conv",
+        "db = dout.sum(axis=(0, 2, 3))", "db = dout.sum(axis=(2, 3))",
+        "db sums over the positions only: shape (N, F) instead of (F,).",
+    ),
+    _bug(
+        "maxpool_last_maximum", "pooling",
+        "for i in range(kh):\n        for j in range(kw):\n            rows, cols",
+        "for i in reversed(range(kh)):\n        for j in reversed(range(kw)):\n            rows, cols",
+        "max_pool2d_backward routes a window's gradient to its last maximum; visible only with ties.",
+    ),
+    _bug(
+        "pool_stride_defaults_to_one", "pooling",
+        "sh, sw = pair(kernel_size if stride is None else stride)", "sh, sw = pair(1 if stride is None else stride)",
+        "A left-out stride becomes 1 instead of the kernel size, in max and average pooling.",
+    ),
+    _bug(
+        "avgpool_divided_by_stride", "pooling",
+        "share = dout / (kh * kw)", "share = dout / (sh * sw)",
+        "avg_pool2d_backward divides by the stride's area: right when the stride is the kernel.",
+    ),
+    _bug(
+        "avgpool_divided_by_kh_squared", "pooling",
+        "share = dout / (kh * kw)", "share = dout / (kh * kh)",
+        "avg_pool2d_backward divides by KH*KH: right for square kernels.",
+    ),
+    _bug(
+        "rnn_upstream_last_step_only", "rnn",
+        "rnn_step_backward(dh[:, t] + dprev_h, cache[t])", "rnn_step_backward((dh[:, t] if t == t_len - 1 else 0) + dprev_h, cache[t])",
+        "rnn_backward adds the upstream dh only at the last step; right when T = 1.",
+    ),
+    _bug(
+        "rnn_dwh_from_next_h", "rnn",
+        "prev_h.T @ da, da.sum(axis=0)", "next_h.T @ da, da.sum(axis=0)",
+        "dWh multiplies da by next_h instead of prev_h, in the step and so in BPTT.",
+    ),
+    _bug(
+        "rnn_wh_not_transposed", "rnn",
+        "da @ Wx.T, da @ Wh.T", "da @ Wx.T, da @ Wh",
+        "dprev_h = da @ Wh instead of da @ Wh.T: right for a symmetric Wh only.",
+    ),
+    _bug(
+        "rnn_db_batch_mean", "rnn",
+        "da.sum(axis=0)", "da.mean(axis=0)",
+        "db averages da over the batch: right when N = 1.",
+    ),
+    _bug(
+        "rnn_h0_every_step", "rnn",
+        "rnn_step_forward(x[:, t], prev_h, Wx, Wh, b)", "rnn_step_forward(x[:, t], h0, Wx, Wh, b)",
+        "Every step of rnn_forward starts from h0 instead of the previous step's h; right when T = 1.",
+    ),
+    _bug(
+        "residual_no_final_relu", "residual",
+        "return np.maximum(z, 0), (a1, c1, c2, cs, z)", "return z, (a1, c1, c2, cs, z)",
+        "The forward returns f + shortcut without the final ReLU (the backward still masks).",
+    ),
+    _bug(
+        "residual_skip_grad_unmasked", "residual",
+        "dshortcut, dws, dbs = dz, None, None", "dshortcut, dws, dbs = dout, None, None",
+        "The identity shortcut's gradient is dout, not masked by the final ReLU.",
+    ),
+    _bug(
+        "shapes_output_size_ceil", "shapes",
+        "return (size + 2 * pad - kernel) // stride + 1", "return -(-(size + 2 * pad - kernel) // stride) + 1",
+        "conv2d_output_size rounds up: one too many when the stride does not divide evenly.",
+    ),
+    _bug(
+        "shapes_output_size_missing_plus_one", "shapes",
+        "return (size + 2 * pad - kernel) // stride + 1", "return (size + 2 * pad - kernel) // stride",
+        "conv2d_output_size leaves out the + 1.",
+    ),
+)
+
+
+def plant(bugs: tuple[SeededBug, ...], dest: Path) -> Path:
+    """The vectorized solution with every bug of `bugs` planted, each in its own module."""
+    modules = [bug.module for bug in bugs]
+    if len(set(modules)) != len(modules):
+        raise ValueError(f"two bugs edit one module: {modules}")
+    materialize(bugs[0], dest)
+    for bug in bugs[1:]:
+        path = dest / "assignments" / f"{bug.module}.py"
+        text = path.read_text()
+        if text.count(bug.old) != 1:
+            raise ValueError(f"seeded bug {bug.name}: {bug.old!r} occurs {text.count(bug.old)} times in {path.name}, expected once")
+        path.write_text(text.replace(bug.old, bug.new))
+    return dest
+
+
+def batches(bugs: tuple[SeededBug, ...]) -> list[tuple[SeededBug, ...]]:
+    """`bugs` in groups of at most one per module, in order: one grade proves a whole group."""
+    groups: list[list[SeededBug]] = []
+    for bug in bugs:
+        group = next((g for g in groups if all(b.module != bug.module for b in g)), None)
+        if group is None:
+            groups.append(group := [])
+        group.append(bug)
+    return [tuple(g) for g in groups]
+
+
+DIAGNOSIS_BUGS += (
+    _bug(
+        "residual_second_conv_unpadded", "residual",
+        "f, c2 = conv_forward(h, w2, b2, 1, (w2.shape[2] // 2, w2.shape[3] // 2))", "f, c2 = conv_forward(h, w2, b2, 1, 0)",
+        "The second convolution runs without padding: the branch is smaller than the shortcut and "
+        "the forward raises, unless the second kernel is 1x1.",
+    ),
+)
+
+DIAGNOSIS_BUGS += (
+    _bug(
+        "maxpool_argmax_unravelled_by_kh", "pooling",
+        "    taken = np.zeros(dout.shape, dtype=bool)  # windows whose maximum already got the gradient\n"
+        "    for i in range(kh):\n        for j in range(kw):\n            rows, cols",
+        "    win = np.stack([x[:, :, i : i + sh * h_out : sh, j : j + sw * w_out : sw] for i in range(kh) for j in range(kw)], axis=-1)\n"
+        "    flat = win.argmax(axis=-1)\n"
+        "    n, c, r, s = np.indices(dout.shape)\n"
+        "    np.add.at(dx, (n, c, r * sh + flat // kh, s * sw + flat % kh), dout)\n"
+        "    return dx\n"
+        "    taken = np.zeros(dout.shape, dtype=bool)\n"
+        "    for i in range(kh):\n        for j in range(kw):\n            rows, cols",
+        "max_pool2d_backward routes by the argmax of each flattened window, unravelled with KH as the "
+        "row width (the rest of the function is dead code): right for square kernels.",
+    ),
+)
+
+# Two more ways to make a catalogued mistake, seen in independently written bugs
+# (benchmarks/heldout/): x placed at the top left of the padded array, and dw kept from the last
+# sample of a loop that sets it instead of adding to it.
+DIAGNOSIS_BUGS += (
+    _bug(
+        "conv_pad_after", "conv",
+        "np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))",
+        "np.pad(x, ((0, 0), (0, 0), (0, 2 * ph), (0, 2 * pw)))",
+        "x sits at the top left of the padded array, all 2*pad zero rows and columns below and to "
+        "the right of it: right at pad 0.",
+    ),
+    _bug(
+        "conv_dw_last_sample", "conv",
+        "np.tensordot(dout_t, cols, axes=([0, 1, 2], [0, 1, 2]))",
+        "np.tensordot(dout_t[-1], cols[-1], axes=([0, 1], [0, 1]))",
+        "dw sums over the positions of the last sample only: right when N = 1.",
+    ),
+)

@@ -18,9 +18,9 @@ def _check(*args: str) -> subprocess.CompletedProcess:
 def test_check_on_the_shipped_stubs_exits_nonzero_with_zero_points():
     run = _check("--brief")
     assert run.returncode == 1, run.stderr
-    assert "Total: 0 / 171" in run.stdout  # public points only (206.5 with the hidden checks)
-    assert "the hidden checks add 35.5 more points, out of 206.5, and run in `grade`" in " ".join(run.stdout.split())
-    for part in ("shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual", "transformer"):
+    assert "Total: 0 / 197.5" in run.stdout  # public points only (238 with the hidden checks)
+    assert "the hidden checks add 40.5 more points, out of 238, and run in `grade`" in " ".join(run.stdout.split())
+    for part in ("shapes", "conv1d", "conv", "pooling", "rnn", "lstm", "seq2seq", "residual", "lenet", "transformer"):
         assert part in run.stdout
     assert "not implemented yet" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr

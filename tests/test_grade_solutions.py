@@ -12,7 +12,7 @@ from grader.hidden import MESSAGES as HIDDEN_MESSAGES
 
 # Each part's points with timing. The first five are the course's original 100 points, unchanged
 # by the parts added after them.
-MAX_SCORES = {"shapes": 10.0, "conv1d": 17.0, "conv": 25.0, "pooling": 20.0, "rnn": 25.0, "lstm": 25.0, "seq2seq": 28.5, "residual": 20.0, "transformer": 36.0}
+MAX_SCORES = {"shapes": 10.0, "conv1d": 17.0, "conv": 25.0, "pooling": 20.0, "rnn": 25.0, "lstm": 25.0, "seq2seq": 28.5, "residual": 20.0, "lenet": 31.5, "transformer": 36.0}
 TOTAL = sum(MAX_SCORES.values())
 
 
@@ -26,7 +26,7 @@ def test_vectorized_solution_scores_full_marks(vectorized_result: SubmissionResu
 
 def test_every_kind_of_check_is_graded(vectorized_result: SubmissionResult):
     kinds = {c.kind for c in vectorized_result.checks}
-    assert kinds == {"forward", "backward", "gradcheck", "example", "contract", "timing"}
+    assert kinds == {"forward", "backward", "gradcheck", "example", "contract", "timing", "training"}
     assert {c.visibility for c in vectorized_result.checks} == {"public", "hidden"}
 
 
@@ -37,6 +37,8 @@ def test_loop_solution_loses_timing_points_only(loops_result: SubmissionResult):
     timing = [c for c in loops_result.checks if c.kind == "timing"]
     assert all(c.outcome == "failed" and "too slow" in c.message for c in timing)
     assert loops_result.score == pytest.approx(TOTAL - sum(c.max_score for c in timing), abs=1e-9)
+    # a correct solution gets no named mistake and no observation, however slow it is
+    assert [line for c in loops_result.checks for line in c.message.splitlines() if line.startswith(("likely mistake:", "observation:"))] == []
 
 
 def test_stubs_score_zero_with_not_implemented(stubs_result: SubmissionResult):

@@ -170,3 +170,29 @@ def test_a_version_2_gradebook_gains_the_collection_with_its_final_score_the_raw
 
     assert migrated is not None and migrated.collected.flags == () and migrated.collected.due == ""
     assert final == pytest.approx(12.5, abs=TOL) and migrated.final == pytest.approx(12.5, abs=TOL)
+
+
+def test_a_timing_checks_ratio_round_trips_and_a_row_stored_without_one_loads_as_none(tmp_path: Path):
+    from grader.results import PartResult, TimeRatio
+
+    result = sample_result()
+    stopped = replace(result.part("pooling").checks[1], id="slow/f/timing/benchmark", part="slow", outcome="failed",
+                      message=">181x (limit 50x): too slow", timing=TimeRatio(50.0, 181.4, True))
+    result = replace(result, parts=(*result.parts, PartResult("slow", (stopped,))))
+    path = tmp_path / "g.sqlite"
+    with Gradebook(path) as book:
+        book.record(replace(entry(), result=result))
+        back = book.entry("alice")
+    assert back is not None and back.result == result
+    assert back.result.part("slow").checks[0].timing == TimeRatio(50.0, 181.4, True)
+    # A row written before checks carried a ratio: its JSON has no "timing" key at all.
+    older = json.loads(sqlite3.connect(path).execute("SELECT result_json FROM submissions").fetchone()[0])
+    for part in older["parts"]:
+        for check in part["checks"]:
+            del check["timing"]
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE submissions SET result_json = ?", (json.dumps(older),))
+    with Gradebook(path, create=False) as book:
+        loaded = book.entry("alice")
+    assert loaded is not None and all(c.timing is None for c in loaded.result.checks)
+    assert loaded.result == replace(result, parts=(*result.parts[:-1], PartResult("slow", (replace(stopped, timing=None),))))

@@ -93,7 +93,7 @@ def recorder(tmp_path: Path, raises: bool) -> Path:
 
 
 def options(seed: int) -> GradeOptions:
-    return GradeOptions(visibility=("public", "hidden"), hidden_seed=seed, timing=False, examples_scale=0.3)
+    return GradeOptions(visibility=("public", "hidden"), hidden_seed=seed, timing=False, examples_scale=0.3, part_jobs=2)
 
 
 def shown(result: SubmissionResult) -> str:

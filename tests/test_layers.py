@@ -11,7 +11,7 @@ GRADER = REPO / "grader"
 INSIDE = GRADER / "sandbox" / "inside"
 
 # Lowest first: a module may import its own layer and the layers before it, never a later one.
-LAYERS = ("inside", "core", "sandbox", "parts", "engine", "render", "ci", "batch", "gradescope", "release", "commands")
+LAYERS = ("inside", "core", "sandbox", "parts", "engine", "render", "ci", "batch", "report", "gradescope", "release", "commands")
 # Top-level modules that belong to a later layer than the shared vocabulary: the course file
 # names parts, so it sits with them.
 PLACED = {"grader.course": "parts"}

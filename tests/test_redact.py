@@ -85,3 +85,16 @@ def test_a_hidden_checks_printed_output_never_reaches_a_student():
                         visibility="hidden", outcome="failed", score=0.0, max_score=1.0, message="x", output="secret 42")
     result = SubmissionResult("s", (PartResult("conv", (check,)),), "cpu", "process", 0.0)
     assert redact(result).checks[0].output == ""
+
+
+def test_a_hidden_check_loses_its_time_ratio_and_a_public_one_keeps_it():
+    from grader.results import TimeRatio
+
+    measured = TimeRatio(50.0, 73.25, False)
+    secret = check("pooling", "max_pool2d_forward", "timing", visibility="hidden", outcome="failed", score=0.0,
+                   message="73.2x (limit 50x): too slow", timing=measured)
+    public = replace(secret, id="pooling/max_pool2d_forward/timing/benchmark", visibility="public")
+    result = redact(replace(sample_result(), parts=(PartResult("pooling", (secret, public)),)))
+    assert [c.timing for c in result.checks] == [None, measured]
+    assert result.checks[0].message == hidden.message("failed")
+    assert redact(replace(sample_result(), parts=(PartResult("pooling", (secret,)),)), "instructor").checks[0].timing == measured

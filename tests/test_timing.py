@@ -1,6 +1,7 @@
 """grader/checks/timing.py: verdicts from CPU time, taken in turns with the worker frozen."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,11 @@ from grader.sandbox import cputime
 from grader.engine.checks import timing
 from grader.options import GradeOptions
 from grader.engine.grade import grade_submission
-from grader.parts import select
+from grader.engine.calls import CallFailure
+from grader.engine.context import Ctx
+from grader.parts import BY_NAME, select
+from grader.results import TimeRatio
+from grader.sandbox.client import WorkerTimeout
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 TIMING_ONLY = GradeOptions(visibility=("public",), examples_scale=0.1)
@@ -54,4 +59,47 @@ def test_feedback_shows_ratio_limit_both_times_and_the_close_note():
         assert head.split("x (limit ")[0].replace(".", "").isdigit(), head  # the ratio comes first
         assert "(limit 50x)" in head and head.count(" ms") == 2, head
         ratio = float(head.split("x (limit")[0])
+        assert check.timing is not None and check.timing.limit == 50.0 and not check.timing.at_least
+        assert check.timing.ratio == pytest.approx(ratio, abs=0.05)  # the headline rounds the stored ratio
         assert (timing.CLOSE_NOTE in check.message) == (37.5 <= ratio <= 62.5)
+
+
+class _NoFreeze:
+    """A worker stand-in that cannot be frozen: the check times wall time and never calls it."""
+
+    frozen = None
+
+    def freeze(self) -> bool:
+        return False
+
+
+def _verdict_with(student: Callable[[timing._Run], float], monkeypatch: pytest.MonkeyPatch) -> timing.Verdict:
+    """The max_pool2d_forward timing verdict when each student call takes `student(run)` seconds."""
+    part = BY_NAME["pooling"]
+    layer = next(layer for layer in part.layers if layer.timing is not None)
+    monkeypatch.setattr(timing, "_student_seconds", lambda ctx, layer, backward, run, timeout, cpu: student(run))
+    return timing.timing_check(Ctx(_NoFreeze(), part, TIMING_ONLY), layer, backward=False)  # type: ignore[arg-type]
+
+
+def _raise(exc: Exception) -> Callable[[timing._Run], float]:
+    def call(run: timing._Run) -> float:
+        raise exc
+
+    return call
+
+
+def test_the_ratio_and_limit_are_data_on_every_path(monkeypatch: pytest.MonkeyPatch):
+    twice = _verdict_with(lambda run: 2 * run.seconds, monkeypatch)  # min(student) = 2 * min(reference)
+    assert twice.outcome == "passed" and twice.timing == TimeRatio(50.0, pytest.approx(2.0, abs=1e-3), False)
+    assert twice.message.startswith("2.0x (limit 50x)")
+
+    hopeless = _verdict_with(lambda run: 1000 * run.seconds, monkeypatch)  # past 3x the limit on the first run
+    assert hopeless.outcome == "failed" and hopeless.timing == TimeRatio(50.0, pytest.approx(1000.0, abs=1.0), False)
+
+    stopped = _verdict_with(_raise(WorkerTimeout()), monkeypatch)
+    assert stopped.timing is not None and stopped.timing.at_least and stopped.timing.limit == 50.0
+    assert stopped.timing.ratio is not None and stopped.timing.ratio >= 50.0 * timing.HOPELESS
+    assert stopped.message.startswith(f">{stopped.timing.ratio:.0f}x (limit 50x)")
+
+    broken = _verdict_with(_raise(CallFailure("wrong values")), monkeypatch)
+    assert broken.outcome == "failed" and broken.timing == TimeRatio(50.0, None, False)

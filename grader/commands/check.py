@@ -26,6 +26,7 @@ from grader.commands.options import (
     timing_option,
 )
 from grader.engine.grade import grade_submission
+from grader.engine.parallel import available_cores
 from grader.engine.plan import plan_part
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
@@ -106,6 +107,7 @@ def check(
         sandbox=sandbox,
         repro_dir=repro_dir.resolve() if repro_dir else None,
         part_points=part_points(chosen_one),
+        part_jobs=available_cores(),
     )
     with console.status("grading…"):
         result = grade_submission(path, chosen, options, name="your assignments")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from grader.batch.stale import stale_names, stale_warning
 from grader.commands.options import assignment_parts, chosen_assignment, course_options, device_option, part_points, parts_option, sandbox_option, timing_option
 from grader.commands.seed import PUBLIC_SEED, allow_public_seed_option, config_option, configured_seed
 from grader.course import Assignment, course_path
+from grader.engine.parallel import available_cores
 from grader.options import Device, GradeOptions, SandboxChoice
 from grader.parts import select
 from grader.render import format_points
@@ -45,12 +46,8 @@ from grader.sandbox.launch import choose_launcher
 from grader.spec import PartSpec
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _backend(jobs: int | None, scheduler: str | None) -> Backend:
-    return DaskBackend(scheduler) if scheduler else LocalBackend(jobs or _cores())
+    return DaskBackend(scheduler) if scheduler else LocalBackend(jobs or available_cores())
 
 
 @click.command()
@@ -198,7 +195,7 @@ def _grade_into(
     out_dir = req.out_dir
     given = {"--out": out_dir, "--pushes": req.pushes_dir, "--roster": req.roster_path, "--records": req.records_path, "--config": req.config_path}
     with console.status("reading submissions…"):
-        submissions, warnings = collector.read(req.inputs, {**given, "--course": course_path(req.course_path)}, READ_SECONDS, req.jobs or _cores())
+        submissions, warnings = collector.read(req.inputs, {**given, "--course": course_path(req.course_path)}, READ_SECONDS, req.jobs or available_cores())
     _warn(warnings, console)
     recorded = book.dues()
     the_plan = batch.plan(submissions, chosen, options, book, req.regrade, reserved_names(out_dir, book_path))
@@ -206,6 +203,8 @@ def _grade_into(
         console.print(f"[bold red]error:[/] {escape(refused)}", highlight=False)
     _warn(deadline_changes(recorded, [*the_plan.todo, *the_plan.skipped]), console)
     book.update_collected({s.name: s.collected for s in the_plan.skipped})  # a changed roster, extension or record applies without a regrade
+    if the_plan.todo and not req.scheduler:  # fewer submissions than cores: the rest grade parts
+        options = replace(options, part_jobs=max(1, (req.jobs or available_cores()) // len(the_plan.todo)))
     report = _run(the_plan, chosen, options, book, lambda: _backend(req.jobs, req.scheduler), req.limit, out_dir, console)
     entries = book.entries()
     stale = stale_names(entries)

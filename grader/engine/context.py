@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from grader.engine.calls import StudentLayer
 from grader.options import GradeOptions
-from grader.results import Counterexample
+from grader.results import Counterexample, TimeRatio
 from grader.sandbox.client import Worker
 from grader.spec import Layer, PartSpec, Scale
 
@@ -20,6 +20,8 @@ class Verdict:
     outcome: VerdictOutcome
     message: str
     counterexample: Counterexample | None = None
+    timing: TimeRatio | None = None
+    mistakes: tuple[str, ...] = ()  # the keys of the declared mistakes the feedback names
 
 
 @dataclass

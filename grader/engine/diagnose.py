@@ -1,4 +1,10 @@
-"""Naming the likely mistake behind a failure: spec-declared known bugs, then generic patterns."""
+"""Naming the likely mistake behind a failure (spec-declared), else a generic observation.
+
+A named mistake comes from the part's spec: a `Diagnosis` (the student's value is the value a
+known bug gives, computed from the reference) or a `Signature` (a trait only that bug leaves).
+An observation says what is visible in the numbers without naming a cause; feedback labels it
+as such. Everything here runs in the parent, on values the worker sent back.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +12,81 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import Tolerance, compare, compare_scalar
+from grader.compare import Tolerance, compare, compare_exact, compare_scalar
 from grader.engine.context import CaseFailure
-from grader.spec import Case, PartSpec
+from grader.spec import Case, Diagnosis, PartSpec, Seen, Signature
 
 
 def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Tolerance) -> list[str]:
-    hints = []
-    for d in part.diagnoses:
-        if d.function != failure.function or d.output != failure.output:
-            continue
-        if d.output is None and d.forward_output != failure.forward_output:
-            continue
+    """The hints of the declared mistakes this failure shows: by value first, then by signature."""
+    return list(dict.fromkeys(d.hint for d in named_mistakes(part, failure, case, tol)))
+
+
+def named_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Tolerance) -> list[Diagnosis | Signature]:
+    """The declared mistakes (each with its key, function and hint) this failure shows."""
+    found: list[Diagnosis | Signature] = []
+    variants: list[Any] = []
+    if failure.actual is None:  # the call raised: only what its error shows can name a mistake
+        return _signatures(part, failure, Seen(case, None, failure.expected, failure.dout, f"{failure.text}\n{failure.traceback}"), True)
+    if _matches(failure.actual, failure.expected, tol):  # a right value (another output failed)
+        return found
+    for d in _aimed(part, failure, Diagnosis):
         try:
             variant = d.variant(case, failure.dout)
         except Exception:  # a variant that does not apply to this case explains nothing
             continue
-        if variant is not None and _matches(failure.actual, variant, tol):
-            hints.append(d.hint)
-    return hints or generic(failure.actual, failure.expected, tol, gradient=_gradient_of(part, failure), case=case)
+        # A variant equal to the right answer cannot tell the mistake on this case; one equal to
+        # an earlier-declared variant is that mistake too, as far as this case can tell.
+        if variant is None or _matches(failure.expected, variant, tol) or not _matches(failure.actual, variant, tol):
+            continue
+        if any(_matches(v, variant, tol) for v in variants):
+            continue
+        variants.append(variant)
+        found.append(d)
+    if found:
+        return found
+    return _signatures(part, failure, Seen(case, failure.actual, failure.expected, failure.dout), False)
+
+
+def _signatures(part: PartSpec, failure: CaseFailure, seen: Seen, on_error: bool) -> list[Diagnosis | Signature]:
+    # Signatures are declared most specific first, and one case can show the trait of two (a
+    # kernel-sized swap and a missing + 1 both empty a 1-row output): the first is named.
+    for s in _aimed(part, failure, Signature):
+        if s.on_error != on_error:
+            continue
+        try:
+            if s.matches(seen):
+                return [s]
+        except Exception:  # a trait that cannot be read on this value is absent
+            continue
+    return []
+
+
+def observations(part: PartSpec, failure: CaseFailure, case: Case, tol: Tolerance) -> list[str]:
+    """What the failing value shows, for a failure no declared mistake explains."""
+    return generic(failure.actual, failure.expected, tol, gradient=_gradient_of(part, failure), case=case)
+
+
+def _aimed(part: PartSpec, failure: CaseFailure, kind: type) -> list[Any]:
+    """The part's diagnoses of `kind` that explain this failure's function and output."""
+    found = []
+    for d in part.diagnoses:
+        if not isinstance(d, kind) or d.function != failure.function or d.output != failure.output:
+            continue
+        if d.output is None and d.forward_output != failure.forward_output:
+            continue
+        found.append(d)
+    return found
 
 
 def _matches(actual: Any, variant: Any, tol: Tolerance) -> bool:
-    """Whether the student's value is the buggy variant's: an array, or a float (a loss).
-
-    A mistake that makes 0 / 0 (a variance divided by D - 1 with D = 1) is recognised by NaN at
-    exactly the variant's NaN positions and the variant's values everywhere else."""
-    if isinstance(variant, np.ndarray) and variant.dtype.kind == "f" and np.isnan(variant).any():
-        nan = np.isnan(variant)
-        if not isinstance(actual, np.ndarray) or actual.shape != variant.shape or actual.dtype.kind != "f":
-            return False
-        return bool(np.array_equal(np.isnan(actual), nan)) and compare(np.where(nan, 0.0, actual), np.where(nan, 0.0, variant), tol).ok
+    """Whether the student's value is the buggy variant's: an array, a float (a loss), or an
+    exact value (a count, a tuple of counts)."""
     if isinstance(variant, np.ndarray):
         return compare(actual, variant, tol).ok
-    return compare_scalar(actual, variant, tol).ok
+    if isinstance(variant, float) and not isinstance(actual, (tuple, list)):
+        return compare_scalar(actual, variant, tol).ok
+    return compare_exact(actual, variant).ok
 
 
 def _gradient_of(part: PartSpec, failure: CaseFailure) -> str | None:
@@ -62,10 +109,10 @@ def generic(actual: Any, expected: Any, tol: Tolerance, gradient: str | None = N
         if diff and any(diff) and all(abs(d) <= 2 for d in diff):
             return [f"the shape is off by {tuple(diff)}: check the output-size formula floor((H + 2*pad - K) / stride) + 1 and how padding is applied"]
         return []
-    if expected.size == 0 or not np.isfinite(actual).all():
+    if expected.size == 0 or not np.isfinite(actual).all() or compare(actual, expected, tol).ok:
         return []
     if np.all(actual == 0) and np.any(np.abs(expected) > tol.atol):
-        return ["every value you returned is 0: is this result computed at all?"]
+        return ["every value you returned is 0, where the expected ones are not"]
     if compare(-actual, expected, tol).ok:
         return ["your values have the opposite sign of the expected ones"]
     nz = np.abs(expected) > 1e-6
@@ -76,7 +123,33 @@ def generic(actual: Any, expected: Any, tol: Tolerance, gradient: str | None = N
             return [f"every value is {r:.6g} times the expected one: a missing or extra scale factor (e.g. a division by the window size)"]
     if expected.ndim >= 2 and actual.shape == actual.swapaxes(-1, -2).shape and compare(actual.swapaxes(-1, -2), expected, tol).ok:
         return ["your values are the expected ones with the last two axes swapped"]
-    return []
+    return _where_it_differs(actual, expected, tol)
+
+
+def _where_it_differs(actual: np.ndarray, expected: np.ndarray, tol: Tolerance) -> list[str]:
+    """Which slice of the array the wrong entries sit in, where that is a telling one."""
+    wrong = ~np.isclose(actual, expected, rtol=tol.rtol, atol=tol.atol)
+    if not wrong.any() or wrong.all() or expected.ndim < 2:
+        return []
+    said = []
+    if expected.shape[0] > 1 and not wrong[0].any():
+        said.append("only entries with n > 0 differ (the first sample is right): look for a batch axis summed, averaged or indexed wrongly")
+    if expected.ndim == 3 and expected.shape[1] > 1:
+        if not wrong[:, -1].any():
+            said.append("only time steps before the last differ (the last is right): look at what flows back from later steps")
+        elif not wrong[:, :-1].any():
+            said.append("only the last time step differs")
+    if expected.ndim == 4 and min(expected.shape[2:]) > 1:
+        border = np.zeros(expected.shape[2:], dtype=bool)
+        first, last = border.copy(), border.copy()
+        first[0, :] = first[:, 0] = True
+        last[-1, :] = last[:, -1] = True
+        spatial = wrong.any(axis=(0, 1))
+        if not (spatial & ~first).any():
+            said.append("only the first row and column differ: look at the top and left border (padding, the first window)")
+        elif not (spatial & ~last).any():
+            said.append("only the last row and column differ: look at the bottom and right border (padding, the last window, the output size)")
+    return said
 
 
 def _gradient_shape_hint(got: tuple[int, ...], want: tuple[int, ...], name: str, case: Case | None) -> str:
@@ -86,7 +159,7 @@ def _gradient_shape_hint(got: tuple[int, ...], want: tuple[int, ...], name: str,
     pad = case.get("pad") if case is not None and "pad" in case.names else 0
     padded = pad is not None and bool(np.any(np.asarray(pad) > 0))
     if name == "x" and len(got) == len(want) and 0 in got and 0 not in want:
-        hint += " (it is empty: with pad = 0, a crop written dx_pad[p:-p] keeps nothing; crop with dx_pad[p:p + H])"
+        hint += " (it is empty)"
     elif name == "x" and padded and len(got) == len(want) and all(g >= w for g, w in zip(got, want)):
-        hint += " (crop the padding off dx exactly)"
+        hint += " (is the padding still on it?)"
     return hint

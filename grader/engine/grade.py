@@ -10,7 +10,8 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -20,6 +21,7 @@ from grader import hidden
 from grader.engine.checks.dispatch import run_planned
 from grader.engine.context import Ctx, Verdict
 from grader.engine.failed import zero_part
+from grader.engine.parallel import groups, in_parallel
 from grader.engine.plan import Planned, plan_part
 from grader.options import GradeOptions
 from grader.redact import redact
@@ -28,15 +30,18 @@ from grader.sandbox import static_check
 from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
 from grader.sandbox.launch import choose_launcher
 from grader.sandbox.staging import Staged, SubmissionError, stage
+from grader.sandbox.static_check import FORBIDDEN_NOTE
 from grader.spec import PartSpec
 
 
 def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions, name: str | None = None) -> SubmissionResult:
-    """Every public check in one worker, then every hidden check in a fresh one.
+    """Every public check in one worker, then every hidden check in a fresh one; with
+    `options.part_jobs` > 1, one such pair per group of parts, the groups graded at once
+    (grader.engine.parallel).
 
-    Student code never sees a hidden input in a process whose output can later be shown: the
+    Student code never sees a hidden input in a process whose output can later be shown: every
     public worker (whose prints and exception texts reach the feedback) is done before the first
-    hidden input exists, and the hidden worker's output is thrown away.
+    hidden input exists, and the hidden workers' output is thrown away.
     """
     start = time.perf_counter()
     device = reference.device.use(options.device)
@@ -53,31 +58,64 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
             results = tuple(_broken(p, plans[p.name], str(exc)) for p in parts)
             return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
         warnings += staged.notes  # files left out of grading, and why (check shows them)
-        with Worker(staged.root, options.limits, launcher) as worker:
-            try:
-                if options.limits.seccomp and not worker.hello().get("seccomp"):
-                    warnings.append(NO_SECCOMP)
-            except (WorkerDied, WorkerTimeout, StudentError) as exc:
-                warnings.append(f"the sandboxed worker did not start: {exc}")
-            public = {p.name: grade_part(worker, staged, p, options, _only(plans[p.name], "public")) for p in parts}
-            output = worker.output()
-            sandbox = worker.sandbox
-            hung = dict(worker.hung)
+        split = groups(parts, options.part_jobs if device == "cpu" else 1)  # CUDA does not survive a fork
+        public_runs = in_parallel([partial(_public_phase, staged, group, options, plans) for group in split])
+        public = {part: r for run in public_runs for part, r in run.results.items()}
+        hung = {key: why for run in public_runs for key, why in run.hung.items()}
+        for run in public_runs:
+            warnings += [w for w in run.warnings if w not in warnings]
+        output = "".join(run.output for run in public_runs)
+        sandbox = public_runs[0].sandbox
         hidden_results: dict[str, PartResult] = {}
+        # Every public worker is done before the first hidden input exists, whatever the groups.
         if any(c.visibility == "hidden" for plan in plans.values() for c in plan):
-            with Worker(staged.root, options.limits, choose_launcher(options.sandbox)) as secret:
-                secret.hung.update(hung)  # a function that hung once is not waited on again
-                try:
-                    secret.hello()
-                except (WorkerDied, WorkerTimeout, StudentError):
-                    pass  # each hidden check then fails on its own, with its fixed message
-                for p in parts:
-                    hidden_results[p.name] = _hidden_part(secret, staged, p, options, _only(plans[p.name], "hidden"), public[p.name])
-                # secret.output() is never read: it can hold hidden inputs the code printed.
+            hidden_runs = in_parallel([partial(_hidden_phase, staged, group, options, plans, public, hung) for group in split])
+            hidden_results = {part: r for run in hidden_runs for part, r in run.items()}
     results = tuple(_merge(p, plans[p.name], public[p.name], hidden_results.get(p.name)) for p in parts)
     # Even the instructor's record holds no more of a hidden check than a student may see:
     # whatever its worker said could encode the hidden inputs.
     return redact(SubmissionResult(name, results, device, sandbox, time.perf_counter() - start, output, tuple(warnings)))
+
+
+@dataclass
+class _PublicRun:
+    results: dict[str, PartResult]
+    output: str
+    sandbox: str
+    hung: dict[tuple[str, str], str]
+    warnings: list[str]
+
+
+def _public_phase(staged: Staged, parts: Sequence[PartSpec], options: GradeOptions, plans: dict[str, list[Planned]]) -> _PublicRun:
+    """One group's public checks in one worker, whose prints and exception texts may be shown."""
+    warnings = []
+    with Worker(staged.root, options.limits, choose_launcher(options.sandbox)) as worker:
+        try:
+            if options.limits.seccomp and not worker.hello().get("seccomp"):
+                warnings.append(NO_SECCOMP)
+        except (WorkerDied, WorkerTimeout, StudentError) as exc:
+            warnings.append(f"the sandboxed worker did not start: {exc}")
+        results = {p.name: grade_part(worker, staged, p, options, _only(plans[p.name], "public")) for p in parts}
+        return _PublicRun(results, worker.output(), worker.sandbox, dict(worker.hung), warnings)
+
+
+def _hidden_phase(
+    staged: Staged,
+    parts: Sequence[PartSpec],
+    options: GradeOptions,
+    plans: dict[str, list[Planned]],
+    public: dict[str, PartResult],
+    hung: dict[tuple[str, str], str],
+) -> dict[str, PartResult]:
+    """One group's hidden checks in a fresh worker, whose output is never read: it can hold
+    hidden inputs the code printed."""
+    with Worker(staged.root, options.limits, choose_launcher(options.sandbox)) as secret:
+        secret.hung.update(hung)  # a function that hung once is not waited on again
+        try:
+            secret.hello()
+        except (WorkerDied, WorkerTimeout, StudentError):
+            pass  # each hidden check then fails on its own, with its fixed message
+        return {p.name: _hidden_part(secret, staged, p, options, _only(plans[p.name], "hidden"), public[p.name]) for p in parts}
 
 
 def _only(planned: list[Planned], visibility: str) -> list[Planned]:
@@ -137,7 +175,6 @@ NO_SECCOMP = (
     "graded WITHOUT the seccomp filter: it is installed on x86-64 Linux only, so student code here could fork, "
     "exec, open network sockets and signal other processes, within the sandbox's other limits"
 )
-FORBIDDEN_NOTE = "uses a forbidden import (a submission may use numpy and the standard library only)"
 
 
 def _forbidden(part: PartSpec, checks: tuple[CheckResult, ...], modules: list[str]) -> PartResult:
@@ -178,7 +215,7 @@ def _run(ctx: Ctx, p: Planned, done: dict[str, CheckResult]) -> CheckResult:
         alone = verdict.message.splitlines()[0] if verdict.message else verdict.outcome
         message = f"not counted until {' and '.join(gated)} passes; on its own: {alone}"
         rest = verdict.message.splitlines()[1:]
-        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample), 0.0, seconds, output)
+        return _result(ctx, p, Verdict("skipped", "\n".join([message, *rest]), verdict.counterexample, verdict.timing, verdict.mistakes), 0.0, seconds, output)
     return _result(ctx, p, verdict, p.points if verdict.outcome == "passed" else 0.0, seconds, output)
 
 
@@ -197,6 +234,8 @@ def _result(ctx: Ctx, p: Planned, verdict: Verdict, score: float, seconds: float
         counterexample=verdict.counterexample,
         seconds=round(seconds, 4),
         output=output,
+        timing=verdict.timing,
+        mistakes=verdict.mistakes,
     )
 
 

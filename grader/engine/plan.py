@@ -88,6 +88,22 @@ def _full_plan(part: PartSpec, options: GradeOptions) -> list[Planned]:
                 gate=gate,
             )
         )
+    if part.training is not None:
+        t = part.training
+        # Not gated: a network that learns like the reference's cannot be faked, and a composition
+        # bug (a flatten that mixes samples) is exactly what this check is for, even when a layer
+        # check already failed; its own message says how the run went wrong.
+        planned.append(
+            Planned(
+                id=check_id(part.name, t.network, "training", t.key),
+                label=f"{t.network} training",
+                function=t.network,
+                kind="training",
+                visibility="public",
+                points=t.points,
+                layer=t.network,
+            )
+        )
     return [p for p in planned if p.points > 0]
 
 

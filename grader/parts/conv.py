@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 import reference.conv
 from grader.compare import Tolerance
+from grader.parts.mistakes.conv import CONV_MISTAKES
 from grader.parts.strategies.conv import CONV_ARGS, conv_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
 
@@ -46,11 +49,19 @@ def _flipped(case: Case, dout: np.ndarray | None) -> np.ndarray:
     return reference.conv.conv2d_forward(*case.replace("w", case.get("w")[:, :, ::-1, ::-1].copy()).args())[0]
 
 
-def _dw_first_sample(case: Case, dout: np.ndarray) -> np.ndarray:
-    one = case.replace("x", case.get("x")[:1])
-    _, tape = reference.conv.conv2d_forward(*one.args())
-    return reference.conv.conv2d_backward(dout[:1], tape)[1]
+def _dw_of_sample(n: int) -> Callable[[Case, np.ndarray], np.ndarray]:
+    def dw(case: Case, dout: np.ndarray) -> np.ndarray:
+        one = case.replace("x", case.get("x")[n : n + 1 or None])
+        _, tape = reference.conv.conv2d_forward(*one.args())
+        return reference.conv.conv2d_backward(dout[n : n + 1 or None], tape)[1]
 
+    return dw
+
+
+DW_ONE_SAMPLE = (
+    "your dw equals the gradient of a single sample (the first sample only, or the last sample only, as a loop over the samples "
+    "that sets dw instead of adding to it leaves): dw sums over every sample of the batch"
+)
 
 CONV = PartSpec(
     name="conv",
@@ -93,15 +104,25 @@ CONV = PartSpec(
     ),
     diagnoses=(
         Diagnosis(
+            key="conv-kernel-flipped",
             function="conv2d_forward",
             hint="your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[n, m] = sum_ij w[i, j] x[n+i, m+j], with no flip",
             variant=_flipped,
         ),
         Diagnosis(
+            key="conv-dw-one-sample",
             function="conv2d_backward",
-            hint="your dw equals the gradient of the first sample only: dw sums over every sample of the batch",
-            variant=_dw_first_sample,
+            hint=DW_ONE_SAMPLE,
+            variant=_dw_of_sample(0),
             output=1,
         ),
+        Diagnosis(
+            key="conv-dw-one-sample",
+            function="conv2d_backward",
+            hint=DW_ONE_SAMPLE,
+            variant=_dw_of_sample(-1),
+            output=1,
+        ),
+        *CONV_MISTAKES,
     ),
 )

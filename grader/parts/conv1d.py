@@ -114,17 +114,20 @@ CONV1D = PartSpec(
     ),
     diagnoses=(
         Diagnosis(
+            key="conv1d-kernel-flipped",
             function="conv1d_forward",
             hint="your output equals a convolution with the kernel flipped: the layer is a cross-correlation, y[t] = sum_i w[i] x[t + i], with no flip",
             variant=_convolution,
         ),
         Diagnosis(
+            key="conv1d-dx-kernel-reversed",
             function="conv1d_backward",
             hint="your dx spreads dout back through the kernel reversed: window t sends dout[t] * w[i] to position t*stride + i, the same offset i the forward read",
             variant=_dx_unflipped,
             output=0,
         ),
         Diagnosis(
+            key="conv1d-db-batch-mean",
             function="conv1d_backward",
             hint="your db is the mean over the batch: db[f] sums dout[n, f, t] over every sample n and position t",
             variant=_db_batch_mean,

@@ -152,11 +152,19 @@ LSTM = PartSpec(
         ),
     ),
     diagnoses=(
-        *(Diagnosis(function="lstm_step_forward", hint=GATES, variant=_gate_order("lstm_step_forward", k), forward_output=k) for k in (0, 1)),
-        Diagnosis(function="lstm_forward", hint=GATES, variant=_gate_order("lstm_forward", 0)),
-        Diagnosis(function="lstm_forward", hint="your cell state starts from h0; it starts from zero (c0 = 0, not an argument)", variant=_c0_from_h0),
-        *(Diagnosis(function="lstm_step_backward", hint=NO_DNEXT_C, variant=_no_dnext_c(k), output=k) for k in range(6)),
-        *(Diagnosis(function="lstm_backward", hint=NO_CELL_CARRY, variant=_carried(k, True, False), output=k) for k in range(5)),
-        *(Diagnosis(function="lstm_backward", hint=NO_HIDDEN_CARRY, variant=_carried(k, False, True), output=k) for k in range(5)),
+        *(
+            Diagnosis(key="lstm-gate-order", function="lstm_step_forward", hint=GATES, variant=_gate_order("lstm_step_forward", k), forward_output=k)
+            for k in (0, 1)
+        ),
+        Diagnosis(key="lstm-gate-order", function="lstm_forward", hint=GATES, variant=_gate_order("lstm_forward", 0)),
+        Diagnosis(
+            key="lstm-c0-from-h0",
+            function="lstm_forward",
+            hint="your cell state starts from h0; it starts from zero (c0 = 0, not an argument)",
+            variant=_c0_from_h0,
+        ),
+        *(Diagnosis(key="lstm-no-dnext-c", function="lstm_step_backward", hint=NO_DNEXT_C, variant=_no_dnext_c(k), output=k) for k in range(6)),
+        *(Diagnosis(key="lstm-no-cell-carry", function="lstm_backward", hint=NO_CELL_CARRY, variant=_carried(k, True, False), output=k) for k in range(5)),
+        *(Diagnosis(key="lstm-no-hidden-carry", function="lstm_backward", hint=NO_HIDDEN_CARRY, variant=_carried(k, False, True), output=k) for k in range(5)),
     ),
 )

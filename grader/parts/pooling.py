@@ -6,6 +6,7 @@ import numpy as np
 
 import reference.pooling
 from grader.compare import Tolerance
+from grader.parts.mistakes.pooling import POOLING_MISTAKES
 from grader.parts.strategies import distinct_values
 from grader.parts.strategies.pooling import POOL_ARGS, pool_cases
 from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Timing
@@ -82,10 +83,12 @@ POOLING = PartSpec(
     ),
     diagnoses=(
         Diagnosis(
+            key="maxpool-all-tied-maxima",
             function="max_pool2d_backward",
             hint="your dx sends each window's gradient to every tied maximum; it belongs to the first maximum in row-major order only",
             variant=_all_tied_maxima,
             output=0,
         ),
+        *POOLING_MISTAKES,
     ),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from grader.parts.conv import CONV
 from grader.parts.conv1d import CONV1D
+from grader.parts.lenet import LENET
 from grader.parts.lstm import LSTM
 from grader.parts.pooling import POOLING
 from grader.parts.residual import RESIDUAL
@@ -18,4 +19,4 @@ from grader.parts.shapes import SHAPES
 from grader.parts.transformer import TRANSFORMER
 from grader.spec import PartSpec
 
-PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL, TRANSFORMER)
+PARTS: tuple[PartSpec, ...] = (SHAPES, CONV1D, CONV, POOLING, RNN, LSTM, SEQ2SEQ, RESIDUAL, LENET, TRANSFORMER)

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 import reference.residual
 from grader.compare import Tolerance
+from grader.parts.mistakes.residual import RESIDUAL_MISTAKES
 from grader.parts.strategies.residual import residual_case, residual_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 from reference.autograd import pair, traced
@@ -57,10 +58,12 @@ RESIDUAL = PartSpec(
     ),
     diagnoses=(
         Diagnosis(
+            key="residual-missing-skip-grad",
             function="residual_block_backward",
             hint="your dx leaves out the shortcut's gradient: out = relu(f + shortcut) sends dout through the skip connection to x as well",
             variant=_without_skip_grad(0),
             output=0,
         ),
+        *RESIDUAL_MISTAKES,
     ),
 )

@@ -8,6 +8,7 @@ import numpy as np
 
 import reference.rnn
 from grader.compare import Tolerance
+from grader.parts.mistakes.rnn import RNN_MISTAKES
 from grader.parts.strategies.rnn import RNN_ARGS, RNN_STEP_ARGS, rnn_cases, rnn_state, rnn_step_cases
 from grader.spec import Case, Diagnosis, Layer, PartSpec, Points, Timing
 
@@ -96,6 +97,7 @@ RNN = PartSpec(
     diagnoses=(
         *(
             Diagnosis(
+                key="rnn-tanh-grad-one-minus-h",
                 function="rnn_step_backward",
                 hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2",
                 variant=_one_minus_h(i, True),
@@ -105,6 +107,7 @@ RNN = PartSpec(
         ),
         *(
             Diagnosis(
+                key="rnn-tanh-grad-one-minus-h",
                 function="rnn_backward",
                 hint="your gradient uses tanh'(a) = 1 - h; the derivative of tanh is 1 - h**2",
                 variant=_one_minus_h(i, False),
@@ -114,6 +117,7 @@ RNN = PartSpec(
         ),
         *(
             Diagnosis(
+                key="rnn-no-carry-through-time",
                 function="rnn_backward",
                 hint="your gradient ignores what flows back through time: the gradient of h[:, t] gets dh[:, t] plus the gradient that step t+1 sends to its prev_h",
                 variant=_no_carry(i),
@@ -121,5 +125,6 @@ RNN = PartSpec(
             )
             for i in (0, 2, 3, 4)
         ),
+        *RNN_MISTAKES,
     ),
 )

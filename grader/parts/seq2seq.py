@@ -172,6 +172,7 @@ SEQ2SEQ = PartSpec(
     diagnoses=(
         *(
             Diagnosis(
+                key="softmax-loss-mean-over-counted-steps",
                 function="temporal_softmax_loss",
                 hint="your loss is divided by the number of counted steps; divide by N, the batch size",
                 variant=_counted_mean(k),
@@ -181,6 +182,7 @@ SEQ2SEQ = PartSpec(
         ),
         *(
             Diagnosis(
+                key="softmax-loss-counts-masked-steps",
                 function="temporal_softmax_loss",
                 hint="your loss counts the masked steps too: only steps where mask is True count",
                 variant=_unmasked(k),
@@ -189,10 +191,14 @@ SEQ2SEQ = PartSpec(
             for k in (0, 1)
         ),
         Diagnosis(
+            key="seq2seq-decoder-from-zeros",
             function="seq2seq_forward",
             hint="your decoder starts from zeros: its h0 is the encoder's last hidden state h_enc[:, -1]",
             variant=_decoder_from_zero,
         ),
-        *(Diagnosis(function="seq2seq_backward", hint=NO_ENCODER_GRAD, variant=_encoder_without_gradient(k), output=k) for k in (0, 2, 3, 4)),
+        *(
+            Diagnosis(key="seq2seq-no-encoder-gradient", function="seq2seq_backward", hint=NO_ENCODER_GRAD, variant=_encoder_without_gradient(k), output=k)
+            for k in (0, 2, 3, 4)
+        ),
     ),
 )

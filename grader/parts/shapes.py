@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import reference.shapes
+from grader.parts.mistakes.shapes import SHAPES_MISTAKES
 from grader.parts.strategies.shapes import COST_ARGS, OUTPUT_SIZE_ARGS, cost_cases, output_size_cases
-from grader.spec import Case, Example, Layer, PartSpec, Points
+from grader.spec import Case, Example, Layer, PartSpec, Points, Scale
 
 COUNTS = dict(forward=2, hidden_forward=1, contract=0.5)
+# An integer formula's mistakes (a missing +1, ceil for floor, a bias left out) show on most
+# draws, so a few cases find them; 60 public and 200 hidden cases, a fifth of a full grade's
+# time, bought nothing more (each seeded shapes bug fails its public check).
+EXAMPLES: dict[Scale, int] = {"public": 40, "hidden": 80, "grad": 0}
 
 
 def _size(size: int, kernel: int, stride: int = 1, pad: int = 0) -> Case:
@@ -32,7 +37,7 @@ SHAPES = PartSpec(
             returns_cache=False,
             exact=True,
             sample=lambda rng: _size(8, 3, 2, 1),
-            examples={"public": 60, "hidden": 200, "grad": 0},
+            examples=EXAMPLES,
         ),
         Layer(
             forward="conv2d_cost",
@@ -43,7 +48,7 @@ SHAPES = PartSpec(
             returns_cache=False,
             exact=True,
             sample=lambda rng: _cost(3, 96, 11, 11, 55, 55),
-            examples={"public": 60, "hidden": 200, "grad": 0},
+            examples=EXAMPLES,
         ),
     ),
     examples=(
@@ -93,4 +98,5 @@ SHAPES = PartSpec(
             expected=(34944, 105705600),
         ),
     ),
+    diagnoses=SHAPES_MISTAKES,
 )

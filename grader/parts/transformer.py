@@ -40,7 +40,7 @@ from grader.parts.transformer_mistakes import (
     softmax_over_queries,
     zero_variance_nan,
 )
-from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Scale, Timing
+from grader.spec import Case, Diagnosis, Example, Layer, PartSpec, Points, Scale, Signature, Timing
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
 FEW: dict[Scale, int] = {"public": 15, "hidden": 15, "grad": 3}  # four layers: a few cases each keep the part's grade short
@@ -150,19 +150,30 @@ TRANSFORMER = PartSpec(
         ),
     ),
     diagnoses=(
-        Diagnosis(function="layernorm_forward", hint=DDOF, variant=ddof1_forward),
-        Diagnosis(function="layernorm_forward", hint=ZERO_VARIANCE, variant=zero_variance_nan),
-        Diagnosis(function="layernorm_backward", hint=ZERO_VARIANCE, variant=zero_variance_nan, output=0),
+        Diagnosis(function="layernorm_forward", hint=DDOF, variant=ddof1_forward, key="layernorm-unbiased-variance"),
         *(
-            Diagnosis(function=function, hint=SCALED_BY_D, variant=by_d(forward, k), output=k)
+            Signature(
+                function="layernorm_forward" if k is None else "layernorm_backward",
+                hint=ZERO_VARIANCE,
+                matches=zero_variance_nan,
+                output=k,
+                key="layernorm-zero-variance-nan",
+            )
+            for k in (None, 0)
+        ),
+        *(
+            Diagnosis(function=function, hint=SCALED_BY_D, variant=by_d(forward, k), output=k, key="attention-scaled-by-d")
             for forward in ARRAYS
             for function, outputs in ((forward, (None,)), (forward.replace("_forward", "_backward"), range(len(ARRAYS[forward]))))
             for k in outputs
         ),
-        Diagnosis(function="attention_forward", hint=WRONG_AXIS, variant=softmax_over_queries),
-        Diagnosis(function="attention_forward", hint=MASK_AFTER, variant=mask_after_softmax),
-        Diagnosis(function="multihead_attention_forward", hint=NO_TRANSPOSE, variant=mha_heads_scrambled),
-        Diagnosis(function="encoder_block_forward", hint=NO_TRANSPOSE, variant=encoder_heads_scrambled),
-        *(Diagnosis(function="encoder_block_backward", hint=NO_SKIP_GRAD, variant=no_skip_grad(k), output=k) for k in range(11)),
+        Diagnosis(function="attention_forward", hint=WRONG_AXIS, variant=softmax_over_queries, key="attention-softmax-over-queries"),
+        Diagnosis(function="attention_forward", hint=MASK_AFTER, variant=mask_after_softmax, key="attention-mask-after-softmax"),
+        Diagnosis(function="multihead_attention_forward", hint=NO_TRANSPOSE, variant=mha_heads_scrambled, key="mha-heads-without-transpose"),
+        Diagnosis(function="encoder_block_forward", hint=NO_TRANSPOSE, variant=encoder_heads_scrambled, key="mha-heads-without-transpose"),
+        *(
+            Diagnosis(function="encoder_block_backward", hint=NO_SKIP_GRAD, variant=no_skip_grad(k), output=k, key="encoder-residual-grad-dropped")
+            for k in range(11)
+        ),
     ),
 )

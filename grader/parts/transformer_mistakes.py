@@ -4,8 +4,8 @@ Each variant is computed from the reference wherever one exists: the reference o
 inputs (a division by d instead of sqrt(d) is the reference with q / sqrt(d); a variance with
 ddof=1 is the reference's layer norm with gamma and eps rescaled), the reference's pieces put
 together differently (heads split without the transpose), or two reference gradients apart (a
-dropped residual gradient). Only the softmax's own mistakes are written out in numpy, and a
-variance of 0 divided by D - 1 (D = 1) is recognised by its NaN.
+dropped residual gradient). Only the softmax's own mistakes are written out in numpy; a variance
+of 0 divided by D - 1 (D = 1) is a signature: NaN everywhere.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 
 import reference.transformer as ref
 from grader.parts.strategies.transformer import ATT_ARGS, ENC_ARGS, MHA_ARGS
-from grader.spec import Case
+from grader.spec import Case, Seen
 
 Variant = Callable[[Case, Any], Any]
 
@@ -108,11 +108,11 @@ def ddof1_forward(case: Case, dout: Any) -> np.ndarray | None:
     return ref.layernorm_forward(x, gamma * np.sqrt(c2), beta, eps * c2)[0]
 
 
-def zero_variance_nan(case: Case, dout: Any) -> np.ndarray | None:
+def zero_variance_nan(seen: Seen) -> bool:
     """With D = 1 every row's variance is 0: a variance divided by D - 1 (or a missing eps) makes
     the output, and dx, 0 / 0 = NaN everywhere. Hypothesis shrinks a ddof=1 layer norm to D = 1."""
-    x = case.get("x")
-    return np.full(x.shape, np.nan) if x.shape[-1] == 1 else None
+    actual = seen.actual
+    return seen.case.get("x").shape[-1] == 1 and isinstance(actual, np.ndarray) and actual.dtype.kind == "f" and bool(np.isnan(actual).all())
 
 
 def _mha(*args: Any) -> np.ndarray:

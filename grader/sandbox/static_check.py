@@ -12,7 +12,11 @@ from pathlib import Path
 
 from grader.sandbox.inside.guard import FORBIDDEN  # one list: the worker's import hook refuses the same names
 
-__all__ = ["FORBIDDEN", "check_module", "forbidden_imports"]
+__all__ = ["FORBIDDEN", "FORBIDDEN_NOTE", "check_module", "forbidden_imports"]
+
+# A part's error says this when its code imports a forbidden module (grader.engine.grade); the
+# report reads it back, without importing the engine.
+FORBIDDEN_NOTE = "uses a forbidden import (a submission may use numpy and the standard library only)"
 
 
 def forbidden_imports(source: str) -> list[str]:

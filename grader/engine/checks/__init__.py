@@ -1,2 +1,2 @@
 """One module per kind of check: correctness (forward, backward, examples), gradcheck, contract,
-timing; `dispatch.run_planned` runs a planned check with the function for its kind."""
+timing, training; `dispatch.run_planned` runs a planned check with the function for its kind."""

@@ -9,7 +9,7 @@ from grader.compare import compare, compare_value
 from grader.engine import repro
 from grader.engine.calls import CallFailure, make_douts, one_or_all, reference_backward, reference_forward, split_outputs
 from grader.engine.context import CaseFailure, Ctx, Verdict
-from grader.engine.diagnose import likely_mistakes
+from grader.engine.diagnose import named_mistakes, observations
 from grader.engine.search import Fatal, search
 from grader.spec import Case, Example, Layer, Scale
 
@@ -112,13 +112,15 @@ def failure_verdict(ctx: Ctx, layer: Layer, case: Case, failure: CaseFailure, sh
     if note:
         lines.append(note)
     lines += failure.text.splitlines()[1:]
-    hints = likely_mistakes(ctx.part, failure, case, layer.tol) if failure.actual is not None else []
-    lines += [f"likely mistake: {h}" for h in hints]
+    named = named_mistakes(ctx.part, failure, case, layer.tol)
+    lines += [f"likely mistake: {h}" for h in dict.fromkeys(d.hint for d in named)]
+    if failure.actual is not None and not named:  # what the numbers show, named as no mistake
+        lines += [f"observation: {o}" for o in observations(ctx.part, failure, case, layer.tol)]
     if failure.traceback:
         lines += ["traceback (your code):", failure.traceback.rstrip()]
     if script is not None:
         lines.append(f"reproduce it: python {script}")
-    return Verdict("failed", "\n".join(lines), case.counterexample())
+    return Verdict("failed", "\n".join(lines), case.counterexample(), mistakes=tuple(dict.fromkeys(d.key for d in named)))
 
 
 def _named(function: str, line: str) -> str:

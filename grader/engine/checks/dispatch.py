@@ -8,6 +8,7 @@ from grader.engine.checks.contract import contract_check
 from grader.engine.checks.correctness import backward_check, example_check, forward_check
 from grader.engine.checks.gradcheck import gradcheck
 from grader.engine.checks.timing import timing_check
+from grader.engine.checks.training import training_check
 from grader.engine.context import Ctx, Verdict
 
 if TYPE_CHECKING:
@@ -28,4 +29,6 @@ def run_planned(ctx: Ctx, p: Planned) -> Verdict:
         return contract_check(ctx, layer)
     if p.kind == "timing":
         return timing_check(ctx, layer, backward=p.backward)
+    if p.kind == "training" and ctx.part.training is not None:
+        return training_check(ctx, ctx.part.training)
     raise ValueError(f"no check runs kind {p.kind!r}")

@@ -38,6 +38,7 @@ import numpy as np
 from grader.compare import compare_value
 from grader.engine.calls import CallFailure, make_douts, normalize_grads, reference_backward, reference_forward, sendable_args, split_outputs
 from grader.engine.context import Ctx, Verdict
+from grader.results import TimeRatio
 from grader.sandbox.client import StudentError, WorkerDied, WorkerTimeout
 from grader.sandbox.launch import STEADY_HEAP
 from grader.spec import Case, Layer
@@ -114,6 +115,7 @@ def _timing(ctx: Ctx, layer: Layer, backward: bool, func: str) -> Verdict:
                 "failed",
                 f"{once / estimate:.0f}x (limit {limit:g}x): too slow: {func} took {once * 1e3:.0f} ms of {what} on {like}, "
                 f"the reference {estimate * 1e3:.2f} ms; stopped after one run.\n{ADVICE}",
+                timing=TimeRatio(limit, _rounded(once / estimate)),
             )
         turns(spec.repeats)
         ratio = min(student) / min(ref)
@@ -127,9 +129,10 @@ def _timing(ctx: Ctx, layer: Layer, backward: bool, func: str) -> Verdict:
             "failed",
             f">{timeout / estimate:.0f}x (limit {limit:g}x): too slow: one call of {func} on {like} ran over {timeout:.1f} s "
             f"(the reference takes {estimate * 1e3:.2f} ms) and was stopped.\n{ADVICE}",
+            timing=TimeRatio(limit, _rounded(timeout / estimate), at_least=True),
         )
     except (StudentError, WorkerDied, CallFailure) as exc:
-        return Verdict("failed", f"no ratio (limit {limit:g}x): {func} failed on the benchmark input {like}: {exc}")
+        return Verdict("failed", f"no ratio (limit {limit:g}x): {func} failed on the benchmark input {like}: {exc}", timing=TimeRatio(limit))
     passed = ratio <= limit * BAND
     lines = [
         f"{ratio:.1f}x (limit {limit:g}x): {'' if passed else 'too slow: '}{func} took {min(student) * 1e3:.2f} ms, the reference {min(ref) * 1e3:.2f} ms",
@@ -141,7 +144,12 @@ def _timing(ctx: Ctx, layer: Layer, backward: bool, func: str) -> Verdict:
         lines.append(CLOSE_NOTE)
     if not passed:
         lines.append(ADVICE)
-    return Verdict("passed" if passed else "failed", "\n".join(lines))
+    return Verdict("passed" if passed else "failed", "\n".join(lines), timing=TimeRatio(limit, _rounded(ratio)))
+
+
+def _rounded(ratio: float) -> float:
+    """Four significant digits: all a reader of the ratio needs, without the float noise."""
+    return float(f"{ratio:.4g}")
 
 
 def _student_seconds(ctx: Ctx, layer: Layer, backward: bool, run: _Run, timeout: float, cpu: bool) -> float:

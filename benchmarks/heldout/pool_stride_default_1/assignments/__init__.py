@@ -1,0 +1,1 @@
+"""Ada's assignments."""

@@ -1,0 +1,50 @@
+"""Parts graded in forked groups: same results as one after another, and a dead child costs time only."""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from conftest import REPO, grade
+
+from grader.engine.parallel import groups, in_parallel
+from grader.options import GradeOptions
+
+
+def test_groups_deal_parts_round_robin_and_never_leave_one_empty():
+    assert groups(list("abcde"), 2) == [["a", "c", "e"], ["b", "d"]]
+    assert groups(list("ab"), 8) == [["a"], ["b"]]
+    assert groups(list("abc"), 0) == [["a", "b", "c"]]
+
+
+def test_results_come_back_in_task_order_from_children():
+    parent = os.getpid()
+    pids = in_parallel([lambda: os.getpid(), lambda: os.getpid(), lambda: os.getpid()])
+    assert pids[0] == parent
+    assert len({*pids[1:]}) == 2 and parent not in pids[1:]
+
+
+def test_a_child_that_dies_has_its_task_run_again_in_the_parent():
+    parent = os.getpid()
+
+    def dies_in_a_child() -> str:
+        if os.getpid() != parent:
+            os._exit(3)
+        return "graded here"
+
+    def raises_in_a_child() -> str:
+        if os.getpid() != parent:
+            raise MemoryError("child")
+        return "graded here too"
+
+    assert in_parallel([lambda: "first", dies_in_a_child, raises_in_a_child]) == ["first", "graded here", "graded here too"]
+
+
+def test_grading_parts_in_two_groups_gives_the_serial_result():
+    options = GradeOptions(visibility=("public", "hidden"), hidden_seed=7, timing=False, examples_scale=0.2)
+    cleo = REPO / "examples" / "cleo_partial"
+    parts = ["shapes", "pooling"]
+    serial = grade(cleo, parts, options)
+    split = grade(cleo, parts, replace(options, part_jobs=2))
+    assert [p.part for p in split.parts] == parts
+    assert [(c.id, c.outcome, c.score, c.message) for c in split.checks] == [(c.id, c.outcome, c.score, c.message) for c in serial.checks]
+    assert split.score < split.max_score  # cleo_partial fails checks: the messages compared are real ones
