@@ -1,11 +1,15 @@
 """Parts graded in forked groups: same results as one after another, and a dead child costs time only."""
+
 from __future__ import annotations
 
 import os
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
 from conftest import REPO, grade
 
+import grader.engine.grade as engine
 from grader.engine.parallel import groups, in_parallel
 from grader.options import GradeOptions
 
@@ -39,12 +43,23 @@ def test_a_child_that_dies_has_its_task_run_again_in_the_parent():
     assert in_parallel([lambda: "first", dies_in_a_child, raises_in_a_child]) == ["first", "graded here", "graded here too"]
 
 
-def test_grading_parts_in_two_groups_gives_the_serial_result():
+def test_grading_parts_in_two_groups_gives_the_serial_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     options = GradeOptions(visibility=("public", "hidden"), hidden_seed=7, timing=False, examples_scale=0.2)
     cleo = REPO / "examples" / "cleo_partial"
     parts = ["shapes", "pooling"]
     serial = grade(cleo, parts, options)
+    log = tmp_path / "graded-by"
+    real = engine.grade_part
+
+    def recorded(worker, staged, part, options, planned):  # a forked child inherits the patch
+        with log.open("a") as f:
+            f.write(f"{part.name} {os.getpid()}\n")
+        return real(worker, staged, part, options, planned)
+
+    monkeypatch.setattr(engine, "grade_part", recorded)
     split = grade(cleo, parts, replace(options, part_jobs=2))
+    graders = dict(line.split() for line in log.read_text().splitlines())
+    assert graders["shapes"] == str(os.getpid()) and graders["pooling"] != str(os.getpid())  # truly in a child
     assert [p.part for p in split.parts] == parts
     assert [(c.id, c.outcome, c.score, c.message) for c in split.checks] == [(c.id, c.outcome, c.score, c.message) for c in serial.checks]
     assert split.score < split.max_score  # cleo_partial fails checks: the messages compared are real ones

@@ -58,7 +58,7 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
             results = tuple(_broken(p, plans[p.name], str(exc)) for p in parts)
             return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
         warnings += staged.notes  # files left out of grading, and why (check shows them)
-        split = groups(parts, options.part_jobs if device == "cpu" else 1)  # CUDA does not survive a fork
+        split = groups(parts, 1 if device.startswith("cuda") else options.part_jobs)  # CUDA does not survive a fork
         public_runs = in_parallel([partial(_public_phase, staged, group, options, plans) for group in split])
         public = {part: r for run in public_runs for part, r in run.results.items()}
         hung = {key: why for run in public_runs for key, why in run.hung.items()}
