@@ -31,13 +31,13 @@ from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from grader.batch import forkserver
 from grader.batch.fingerprint import grader_version
 from grader.options import GradeOptions
 from grader.paths import REPO
 from grader.sandbox.proctree import descendants, kill_tree
 
 ROOT = REPO
-_PRELOAD = ["grader.engine.grade", "grader.parts", "grader.batch.isolation"]
 _READY = b"ready"
 STARTUP_SECONDS = 120.0  # a fork takes milliseconds; a spawned interpreter's imports, seconds
 
@@ -165,9 +165,7 @@ def _spawn(job: Job) -> _Running:
 
 def warm_up() -> None:
     """Start the fork server now, so its imports overlap the batch's own start-up."""
-    multiprocessing.set_forkserver_preload(_PRELOAD)
-    if not multiprocessing.current_process().daemon:
-        multiprocessing.forkserver.ensure_running()
+    forkserver.start()
 
 
 def _exit_message(code: int | None) -> str:
@@ -202,7 +200,7 @@ def run(job: Job, cancel: threading.Event | None = None, method: Literal["auto",
     the fork server, except in a daemonic process (a Dask worker under its nanny), which
     multiprocessing forbids to have children: there it spawns an interpreter.
     """
-    multiprocessing.set_forkserver_preload(_PRELOAD)
+    multiprocessing.set_forkserver_preload(forkserver.PRELOAD)
     if method == "auto":
         method = "spawn" if multiprocessing.current_process().daemon else "fork"
     host, version = socket.gethostname(), grader_version()

@@ -18,6 +18,7 @@ COMMANDS = {
     "grade": Lazy(
         "grader.commands.grade:grade",
         "Grade INPUTS (submission folders, .zip archives, git repositories) with the public and hidden checks.",
+        before="grader.batch.forkserver:start",
     ),
     "gradebook": Lazy("grader.commands.gradebook:gradebook_group", "Export grades from a batch's SQLite gradebook, or show one submission's feedback."),
     "gradescope": Lazy("grader.commands.gradescope:gradescope_group", "Build a Gradescope autograder zip that grades with this grader."),

@@ -8,6 +8,7 @@ them. The group's own --help lists every command from the table's summaries, imp
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,9 @@ class Lazy:
 
     target: str
     summary: str
+    # `module:function` called before the command's module is imported: work that may run while
+    # it imports (grade starts its fork server, whose own imports then overlap the command's).
+    before: str | None = None
 
 
 class LazyGroup(click.Group):
@@ -32,6 +36,10 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
+            before = self.lazy[cmd_name].before
+            if before is not None and not ctx.resilient_parsing and "--help" not in sys.argv:
+                module, function = before.split(":")
+                getattr(importlib.import_module(module), function)()
             module, attribute = self.lazy[cmd_name].target.split(":")
             command = getattr(importlib.import_module(module), attribute)
             if not isinstance(command, click.Command):
