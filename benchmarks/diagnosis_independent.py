@@ -1,6 +1,7 @@
 """The diagnosis catalogue on bugs written by someone who never saw it (issue 14's held-out set).
 
-benchmarks/heldout/ holds 38 single-mistake submissions, one per mistake of issue 14's list,
+benchmarks/heldout/ holds 38 single-mistake modules, one per mistake of issue 14's list (each
+graded as examples/ada_correct with that module in place),
 written from the stubs, examples/ada_correct and the lecture alone, in their author's own
 styles (loops, im2col, step functions), without the catalogue, the seeded bugs or the grader's
 feedback. Each is graded the way a student's `check` grades it (the bug's part, public checks,
@@ -16,11 +17,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "heldout"))
+from submissions import compose  # noqa: E402
+
 from grader.engine.grade import grade_submission
 from grader.options import GradeOptions
 from grader.parts import PARTS, select
@@ -96,7 +101,9 @@ def main() -> None:
     start = time.perf_counter()
     print(f"{'bug':30s} {'expected':34s} fired")
     for bug in bugs:
-        result = grade_submission(HELDOUT / bug["id"], select([PART_OF[bug["module"]]]), options)
+        with tempfile.TemporaryDirectory() as tmp:
+            submission = compose(bug["id"], bug["module"], Path(tmp) / bug["id"])
+            result = grade_submission(submission, select([PART_OF[bug["module"]]]), options)
         keys = fired(list(result.checks), by_hint)
         want = EXPECTED[bug["id"]]
         right += want in keys

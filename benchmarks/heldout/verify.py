@@ -1,11 +1,12 @@
 """Check that every held-out buggy submission really differs from correct code.
 
-For each [[bug]] in bugs.toml this imports the buggy package benchmarks/heldout/<id>/assignments and
+For each [[bug]] in bugs.toml this imports the buggy package (ada_correct with the bug's module
+benchmarks/heldout/<id>/<module>.py in place, composed by submissions.py) and
 the correct examples/ada_correct/assignments side by side (under distinct package names, so the
 relative `from .conv import ...` of residual.py resolves inside each package), runs the bug's module
 on fixed random inputs inside the ranges the stubs describe, and reports where outputs or gradients
 differ, or where the buggy call raises and the correct one does not. It also checks that a
-submission differs from ada_correct only in its declared module, and, as a control, that the
+bug's folder holds its one module only, and, as a control, that the
 correct solutions in tests/solutions/*/assignments show no difference at the tolerance used.
 
 Uses numpy only and never runs the grader. Exit status 1 if any bug shows no difference or any
@@ -15,13 +16,18 @@ control shows one.
 """
 from __future__ import annotations
 
-import filecmp
 import importlib
 import importlib.util
 import sys
+import tempfile
 import tomllib
 import traceback
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from submissions import compose  # noqa: E402
+
+WORK = Path(tempfile.mkdtemp(prefix="heldout-"))  # composed submissions, one folder per bug
 
 import numpy as np
 
@@ -255,14 +261,13 @@ def main(argv: list[str]) -> int:
         seen.add(bid)
         if only and bid not in only:
             continue
-        pkg = HERE / bid / "assignments"
-        # layout: a complete package equal to ada_correct except for the one module
-        ref_files = sorted(p.name for p in REF_DIR.glob("*.py"))
-        got_files = sorted(p.name for p in pkg.glob("*.py"))
-        changed = [f for f in ref_files if f in got_files and not filecmp.cmp(REF_DIR / f, pkg / f, shallow=False)]
-        if got_files != ref_files or changed != [f"{module}.py"]:
+        # layout: the bug's folder holds its one module; the package around it is ada_correct's
+        held = sorted(p.name for p in (HERE / bid).iterdir() if p.name != "__pycache__")
+        if held != [f"{module}.py"]:
             ok = False
-            print(f"LAYOUT FAIL {bid}: files {got_files}, changed {changed}")
+            print(f"LAYOUT FAIL {bid}: holds {held}, not only {module}.py")
+            continue
+        pkg = compose(bid, module, WORK / bid) / "assignments"
         try:
             found = run_module(module, load(REF_DIR, module, "ref_ada"), load(pkg, module, f"heldout_{bid}"))
         except Exception:  # noqa: BLE001

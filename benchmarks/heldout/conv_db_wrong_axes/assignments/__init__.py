@@ -1,1 +1,0 @@
-"""Ada's assignments."""
