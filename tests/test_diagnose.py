@@ -7,7 +7,7 @@ import pytest
 
 from grader.compare import Tolerance
 from grader.engine.context import CaseFailure
-from grader.engine.diagnose import generic, likely_mistakes, observations
+from grader.engine.diagnose import generic, named_mistakes, observations
 from grader.parts import PARTS
 from grader.spec import Case, PartSpec
 
@@ -69,12 +69,12 @@ def test_a_backward_failure_is_diagnosed_in_a_part_that_also_has_a_layer_without
     from multi_output_part import TOY
 
     from grader.engine.context import CaseFailure
-    from grader.engine.diagnose import likely_mistakes, observations
+    from grader.engine.diagnose import named_mistakes, observations
 
     part = replace(TOY, layers=TOY.layers[::-1])
     case = Case(("x", "w"), (EXPECTED, EXPECTED.T))
     failure = CaseFailure("dx: wrong", "split_backward", 0, np.zeros_like(EXPECTED), EXPECTED)
-    assert likely_mistakes(part, failure, case, TOL) == []
+    assert named_mistakes(part, failure, case, TOL) == []
     assert observations(part, failure, case, TOL) == ["every value you returned is 0, where the expected ones are not"]
 
 
@@ -136,7 +136,7 @@ def test_no_diagnosis_fires_on_a_right_value(part: PartSpec):
     posed = _correct_values(part)
     assert posed
     for failure, case, tol in posed:
-        assert likely_mistakes(part, failure, case, tol) == [], (failure.function, failure.output, case.summary())
+        assert named_mistakes(part, failure, case, tol) == [], (failure.function, failure.output, case.summary())
         assert observations(part, failure, case, tol) == [], (failure.function, failure.output, case.summary())
 
 

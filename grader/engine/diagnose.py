@@ -17,13 +17,9 @@ from grader.engine.context import CaseFailure
 from grader.spec import Case, Diagnosis, PartSpec, Seen, Signature
 
 
-def likely_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Tolerance) -> list[str]:
-    """The hints of the declared mistakes this failure shows: by value first, then by signature."""
-    return list(dict.fromkeys(d.hint for d in named_mistakes(part, failure, case, tol)))
-
-
 def named_mistakes(part: PartSpec, failure: CaseFailure, case: Case, tol: Tolerance) -> list[Diagnosis | Signature]:
-    """The declared mistakes (each with its key, function and hint) this failure shows."""
+    """The declared mistakes (each with its key, function and hint) this failure shows: by value
+    first, then by signature."""
     found: list[Diagnosis | Signature] = []
     variants: list[Any] = []
     if failure.actual is None:  # the call raised: only what its error shows can name a mistake
