@@ -26,6 +26,14 @@ def use(choice: DeviceChoice = "auto") -> str:
     return describe()
 
 
+def warm_up() -> None:
+    """Import what torch imports on the first backward with an upstream gradient and on the first
+    shape check (sympy, through its symbolic shapes: 0.6-0.9 s). Called where grading processes are
+    forked from (the batch's fork server, `check` before its part groups fork), so each forked
+    process starts with it done instead of paying for it again."""
+    import torch.fx.experimental.symbolic_shapes  # noqa: F401
+
+
 def describe() -> str:
     if _device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(_device)})"

@@ -104,3 +104,29 @@ def test_kill_tree_of_a_finished_process_is_harmless():
     proc = subprocess.Popen(["true"])
     proc.wait()
     kill_tree(proc.pid)  # no such process: nothing to do, nothing raised
+
+
+@pytest.mark.parametrize("children_files", [True, False], ids=["kernel-children-lists", "scan-of-every-process"])
+def test_descendants_finds_grandchildren_with_or_without_the_kernels_children_lists(children_files: bool, monkeypatch: pytest.MonkeyPatch):
+    import subprocess
+
+    from grader.sandbox import procfs, proctree
+
+    if children_files and not procfs.has_children_files():
+        pytest.skip("this kernel keeps no children lists")
+    monkeypatch.setattr(procfs, "has_children_files", lambda: children_files)
+    # A shell whose child is a sleep in the background, and whose grandchild is another sleep.
+    proc = subprocess.Popen(["sh", "-c", "sleep 30 & sh -c 'sleep 30 & wait' & wait"])
+    try:
+        deadline = time.monotonic() + 10
+        while len(proctree.descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        found = proctree.descendants(proc.pid)
+        names = [(Path(f"/proc/{p}/comm").read_text().strip()) for p in found]
+        assert sorted(names) == ["sh", "sleep", "sleep"]
+        inner = found[names.index("sh")]
+        assert proctree.descendants(inner) and all(p in found for p in proctree.descendants(inner))
+    finally:
+        kill_tree(proc.pid)
+        proc.wait()
+    assert proctree.descendants(proc.pid) == []

@@ -1,8 +1,8 @@
 """The fork server batch children are forked from, startable before the grader's own imports.
 
-Its preload (the engine, the part specs and so torch) takes seconds. `cli.py grade` starts it
-before importing the grade command (grader.commands.lazy), so the server's imports run on
-another core while the command's own run here. This module imports nothing of the grader.
+Its preload (grader.batch.preload: the engine, the part specs and so torch) takes seconds.
+`cli.py grade` starts it before importing the grade command (grader.commands.lazy), so the
+server's imports run on another core while the command's own run here. This module imports nothing of the grader.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 
-PRELOAD = ["grader.engine.grade", "grader.parts", "grader.batch.isolation"]
+PRELOAD = ["grader.batch.preload"]
 
 
 def start() -> None:

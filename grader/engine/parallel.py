@@ -17,6 +17,8 @@ import pickle
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from reference.device import warm_up
+
 T = TypeVar("T")
 S = TypeVar("S")
 
@@ -37,6 +39,7 @@ def in_parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
     """Each task's result, in order; the first runs here while the others run in forked children."""
     if len(tasks) <= 1:
         return [task() for task in tasks]
+    warm_up()  # torch's lazy imports, done once here rather than in every child
     children = [_start(task) for task in tasks[1:]]
     results = [tasks[0]()]
     for (pid, fd), task in zip(children, tasks[1:]):

@@ -20,7 +20,10 @@ def _sample(rng: np.random.Generator) -> Case:
 
 def _benchmark(rng: np.random.Generator) -> Case:
     # Many channels on a small map, as deep in a network: vectorizing over channels pays here.
-    return Case(POOL_ARGS, (distinct_values(rng, (8, 64, 32, 32)), 2, None))
+    # Uniform draws, not distinct_values: its permutation of 524288 values took 30 ms per input,
+    # 1.3 s of each grade. A tie in one window has odds of about 1e-10 (53-bit doubles), and the
+    # benchmark is never differentiated, so its values need no spacing.
+    return Case(POOL_ARGS, (rng.uniform(-2.0, 2.0, (8, 64, 32, 32)), 2, None))
 
 
 # Ties on purpose: every 2x2 window (stride 1, so windows overlap) holds repeated maxima.

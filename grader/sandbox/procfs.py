@@ -5,7 +5,9 @@ Every reader tolerates a process that exits while it is read: it is then left ou
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -54,3 +56,21 @@ def threads(pid: int) -> list[int]:
         return [int(t) for t in os.listdir(PROC / str(pid) / "task") if t.isdigit()]
     except OSError:
         return []
+
+
+@functools.lru_cache(maxsize=1)
+def has_children_files() -> bool:
+    """Whether the kernel lists each thread's children (/proc/<pid>/task/<tid>/children, CONFIG_PROC_CHILDREN)."""
+    return (PROC / "self" / "task" / str(threading.get_native_id()) / "children").exists()
+
+
+def children(pid: int) -> list[int]:
+    """The children of every thread of `pid` (none once it is gone); needs has_children_files().
+
+    Reading a few small files instead of every process's stat: a worker's tree took 4.6 ms to
+    find by scanning /proc, and each timed call freezes the tree, which finds it twice."""
+    found: list[int] = []
+    for tid in threads(pid):
+        raw = read(pid, f"task/{tid}/children")
+        found += [int(c) for c in (raw or b"").split()]
+    return found

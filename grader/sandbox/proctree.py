@@ -25,14 +25,22 @@ def _parents() -> dict[int, int]:
 
 
 def descendants(pid: int) -> list[int]:
-    """Every live process below `pid`, parents before children."""
-    children: dict[int, list[int]] = {}
-    for child, parent in _parents().items():
-        children.setdefault(parent, []).append(child)
+    """Every live process below `pid`, parents before children.
+
+    The kernel's children lists are read where it keeps them; elsewhere every process's parent
+    is read from /proc. Either reading races with a process that forks meanwhile, which is why
+    callers stop what they found and read again until nothing new appears."""
+    if procfs.has_children_files():
+        below = procfs.children
+    else:
+        by_parent: dict[int, list[int]] = {}
+        for child, parent in _parents().items():
+            by_parent.setdefault(parent, []).append(child)
+        below = lambda p: by_parent.get(p, [])  # noqa: E731
     found: list[int] = []
     todo = [pid]
     while todo:
-        for child in children.get(todo.pop(), []):
+        for child in below(todo.pop()):
             found.append(child)
             todo.append(child)
     return found
