@@ -30,17 +30,16 @@ def descendants(pid: int) -> list[int]:
     The kernel's children lists are read where it keeps them; elsewhere every process's parent
     is read from /proc. Either reading races with a process that forks meanwhile, which is why
     callers stop what they found and read again until nothing new appears."""
-    if procfs.has_children_files():
-        below = procfs.children
-    else:
-        by_parent: dict[int, list[int]] = {}
+    by_parent: dict[int, list[int]] | None = None
+    if not procfs.has_children_files():
+        by_parent = {}
         for child, parent in _parents().items():
             by_parent.setdefault(parent, []).append(child)
-        below = lambda p: by_parent.get(p, [])  # noqa: E731
     found: list[int] = []
     todo = [pid]
     while todo:
-        for child in below(todo.pop()):
+        p = todo.pop()
+        for child in procfs.children(p) if by_parent is None else by_parent.get(p, []):
             found.append(child)
             todo.append(child)
     return found
