@@ -103,3 +103,22 @@ def test_the_ratio_and_limit_are_data_on_every_path(monkeypatch: pytest.MonkeyPa
 
     broken = _verdict_with(_raise(CallFailure("wrong values")), monkeypatch)
     assert broken.outcome == "failed" and broken.timing == TimeRatio(50.0, None, False)
+
+
+def test_a_clear_pass_stops_after_three_turns_and_a_ratio_near_the_limit_takes_all_seven(monkeypatch: pytest.MonkeyPatch):
+    calls: list[float] = []
+
+    def student(factor: float) -> Callable[[timing._Run], float]:
+        def call(run: timing._Run) -> float:
+            calls.append(factor)
+            return factor * run.seconds
+
+        return call
+
+    clear = _verdict_with(student(2.0), monkeypatch)  # 2x against a limit of 50x
+    assert clear.outcome == "passed" and len(calls) == 1 + timing.CLEAR_TURNS, calls  # the warm-up call, then 3 turns
+    assert "the fastest of 3 runs each" in clear.message
+    calls.clear()
+    near = _verdict_with(student(30.0), monkeypatch)  # above a quarter of the limit: every turn runs
+    assert near.outcome == "passed" and len(calls) == 1 + 7, calls
+    assert "the fastest of 7 runs each" in near.message

@@ -13,6 +13,8 @@ The verdict must not depend on the machine's load, so:
   once.
 - A ratio in the band just above the limit is measured again with more runs; if it stays in the
   band the check passes with the benefit of the doubt, and the feedback says so.
+- A ratio under a quarter of the limit after the first 3 turns ends the check there: more runs
+  only lower each side's fastest, and the reference's would have to fall fourfold to flip it.
 
 Every timed call sends its whole result back, and the parent compares all of it with the
 reference's: nothing sent to the worker tells which part of the result is checked, so a call
@@ -47,6 +49,7 @@ from reference import device
 HOPELESS = 3.0  # a first run this many times over the limit ends the check at once
 BAND = 1.25  # (limit, limit * BAND]: measured again; still there, it passes with the benefit of the doubt
 CLOSE = 0.25  # the feedback warns when the ratio is within this fraction of the limit
+CLEAR, CLEAR_TURNS = 0.25, 3  # a ratio under CLEAR x limit after CLEAR_TURNS turns is a pass at once
 REFERENCE_WARMUP = 3
 LOCK_WAIT = 120.0  # seconds to wait for another submission's timing before timing anyway
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
@@ -117,7 +120,9 @@ def _timing(ctx: Ctx, layer: Layer, backward: bool, func: str) -> Verdict:
                 f"the reference {estimate * 1e3:.2f} ms; stopped after one run.\n{ADVICE}",
                 timing=TimeRatio(limit, _rounded(once / estimate)),
             )
-        turns(spec.repeats)
+        turns(min(CLEAR_TURNS, spec.repeats))
+        if min(student) / min(ref) > limit * CLEAR:
+            turns(spec.repeats - min(CLEAR_TURNS, spec.repeats))
         ratio = min(student) / min(ref)
         extra = 0
         if limit < ratio <= limit * BAND:
