@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -21,7 +21,7 @@ from grader import hidden
 from grader.engine.checks.dispatch import run_planned
 from grader.engine.context import Ctx, Verdict
 from grader.engine.failed import zero_part
-from grader.engine.parallel import groups, in_parallel
+from grader.engine.parallel import Queue, in_parallel
 from grader.engine.plan import Planned, plan_part
 from grader.options import GradeOptions
 from grader.redact import redact
@@ -36,8 +36,8 @@ from grader.spec import PartSpec
 
 def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions, name: str | None = None) -> SubmissionResult:
     """Every public check in one worker, then every hidden check in a fresh one; with
-    `options.part_jobs` > 1, one such pair per group of parts, the groups graded at once
-    (grader.engine.parallel).
+    `options.part_jobs` > 1, that many processes at once, each with its own pair of workers,
+    each taking the next part from a shared queue (grader.engine.parallel).
 
     Student code never sees a hidden input in a process whose output can later be shown: every
     public worker (whose prints and exception texts reach the feedback) is done before the first
@@ -58,19 +58,31 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
             results = tuple(_broken(p, plans[p.name], str(exc)) for p in parts)
             return SubmissionResult(name, results, device, launcher.label, time.perf_counter() - start, warnings=tuple(warnings))
         warnings += staged.notes  # files left out of grading, and why (check shows them)
-        split = groups(parts, 1 if device.startswith("cuda") else options.part_jobs)  # CUDA does not survive a fork
-        public_runs = in_parallel([partial(_public_phase, staged, group, options, plans) for group in split])
+        jobs = 1 if device.startswith("cuda") else max(1, min(options.part_jobs, len(parts)))  # CUDA does not survive a fork
+        order = sorted(parts, key=lambda p: -_work(plans[p.name]))  # the costliest first: the last ones taken are short
+        queue = Queue(order)
+        public_runs = in_parallel([partial(_public_phase, staged, queue, options, plans) for _ in range(jobs)])
+        queue.close()
         public = {part: r for run in public_runs for part, r in run.results.items()}
+        missing = [p for p in parts if p.name not in public]  # taken by a process that died: graded here
+        if missing:
+            public_runs.append(_public_phase(staged, missing, options, plans))
+            public.update(public_runs[-1].results)
         hung = {key: why for run in public_runs for key, why in run.hung.items()}
         for run in public_runs:
             warnings += [w for w in run.warnings if w not in warnings]
         output = "".join(run.output for run in public_runs)
         sandbox = public_runs[0].sandbox
         hidden_results: dict[str, PartResult] = {}
-        # Every public worker is done before the first hidden input exists, whatever the groups.
+        # Every public worker is done before the first hidden input exists, whatever the processes.
         if any(c.visibility == "hidden" for plan in plans.values() for c in plan):
-            hidden_runs = in_parallel([partial(_hidden_phase, staged, group, options, plans, public, hung) for group in split])
+            queue = Queue(order)
+            hidden_runs = in_parallel([partial(_hidden_phase, staged, queue, options, plans, public, hung) for _ in range(jobs)])
+            queue.close()
             hidden_results = {part: r for run in hidden_runs for part, r in run.items()}
+            missing = [p for p in parts if p.name not in hidden_results]
+            if missing:
+                hidden_results.update(_hidden_phase(staged, missing, options, plans, public, hung))
     results = tuple(_merge(p, plans[p.name], public[p.name], hidden_results.get(p.name)) for p in parts)
     # Even the instructor's record holds no more of a hidden check than a student may see:
     # whatever its worker said could encode the hidden inputs.
@@ -86,8 +98,14 @@ class _PublicRun:
     warnings: list[str]
 
 
-def _public_phase(staged: Staged, parts: Sequence[PartSpec], options: GradeOptions, plans: dict[str, list[Planned]]) -> _PublicRun:
-    """One group's public checks in one worker, whose prints and exception texts may be shown."""
+def _work(planned: list[Planned]) -> int:
+    """A part's cost in rough units: a search or timing check is one, a training run six."""
+    return sum(6 if p.kind == "training" else p.kind in ("forward", "backward", "gradcheck", "timing") for p in planned)
+
+
+def _public_phase(staged: Staged, parts: Iterable[PartSpec], options: GradeOptions, plans: dict[str, list[Planned]]) -> _PublicRun:
+    """Public checks in one worker, whose prints and exception texts may be shown: every part
+    `parts` yields (a Queue's, taken one at a time)."""
     warnings = []
     with Worker(staged.root, options.limits, choose_launcher(options.sandbox)) as worker:
         try:
@@ -101,14 +119,14 @@ def _public_phase(staged: Staged, parts: Sequence[PartSpec], options: GradeOptio
 
 def _hidden_phase(
     staged: Staged,
-    parts: Sequence[PartSpec],
+    parts: Iterable[PartSpec],
     options: GradeOptions,
     plans: dict[str, list[Planned]],
     public: dict[str, PartResult],
     hung: dict[tuple[str, str], str],
 ) -> dict[str, PartResult]:
-    """One group's hidden checks in a fresh worker, whose output is never read: it can hold
-    hidden inputs the code printed."""
+    """Hidden checks in a fresh worker, whose output is never read: it can hold hidden inputs
+    the code printed."""
     with Worker(staged.root, options.limits, choose_launcher(options.sandbox)) as secret:
         secret.hung.update(hung)  # a function that hung once is not waited on again
         try:
