@@ -27,7 +27,7 @@ from grader.options import GradeOptions
 from grader.redact import redact
 from grader.results import CheckResult, PartResult, SubmissionResult
 from grader.sandbox import static_check
-from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout
+from grader.sandbox.client import StudentError, Worker, WorkerDied, WorkerTimeout, capped_output
 from grader.sandbox.launch import choose_launcher
 from grader.sandbox.staging import Staged, SubmissionError, stage
 from grader.sandbox.static_check import FORBIDDEN_NOTE
@@ -71,7 +71,9 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
         hung = {key: why for run in public_runs for key, why in run.hung.items()}
         for run in public_runs:
             warnings += [w for w in run.warnings if w not in warnings]
-        output = "".join(run.output for run in public_runs)
+        # In part order, whichever process graded each part: the same submission shows the same text.
+        printed = {part: text for run in public_runs for part, text in run.printed.items()}
+        output = capped_output(b"".join(printed[p.name] for p in parts), options.limits.output_bytes)
         sandbox = public_runs[0].sandbox
         hidden_results: dict[str, PartResult] = {}
         # Every public worker is done before the first hidden input exists, whatever the processes.
@@ -92,7 +94,7 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
 @dataclass
 class _PublicRun:
     results: dict[str, PartResult]
-    output: str
+    printed: dict[str, bytes]  # what each part's code printed, raw
     sandbox: str
     hung: dict[tuple[str, str], str]
     warnings: list[str]
@@ -113,8 +115,12 @@ def _public_phase(staged: Staged, parts: Iterable[PartSpec], options: GradeOptio
                 warnings.append(NO_SECCOMP)
         except (WorkerDied, WorkerTimeout, StudentError) as exc:
             warnings.append(f"the sandboxed worker did not start: {exc}")
-        results = {p.name: grade_part(worker, staged, p, options, _only(plans[p.name], "public")) for p in parts}
-        return _PublicRun(results, worker.output(), worker.sandbox, dict(worker.hung), warnings)
+        results, printed = {}, {}
+        for p in parts:
+            mark = worker.output_mark()
+            results[p.name] = grade_part(worker, staged, p, options, _only(plans[p.name], "public"))
+            printed[p.name] = worker.printed(mark, worker.output_mark())
+        return _PublicRun(results, printed, worker.sandbox, dict(worker.hung), warnings)
 
 
 def _hidden_phase(

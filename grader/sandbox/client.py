@@ -77,6 +77,15 @@ def _death_message(returncode: int | None) -> str:
     return f"the worker running your code exited with status {returncode} in the middle of a call (does your code call os._exit, sys.exit or exit?)"
 
 
+def capped_output(raw: bytes, limit: int) -> str:
+    """Printed bytes as shown: the first `limit` of them, stripped of control characters, and a
+    note when there were more."""
+    text = clean_output(raw[:limit].decode("utf-8", "replace"))
+    if len(raw) > limit:
+        text += f"\n[output truncated at {limit // 1024} KB]"
+    return text
+
+
 class Worker:
     """One student worker for one staged submission root."""
 
@@ -298,12 +307,13 @@ class Worker:
 
     def output(self) -> str:
         """What student code printed so far, capped and stripped of control characters."""
+        return capped_output(self.printed(0, self.output_mark()), self.limits.output_bytes)
+
+    def printed(self, start: int, end: int) -> bytes:
+        """The raw bytes student code printed between two marks (`output_mark`), at most one byte
+        more than the output limit: enough for `capped_output` to tell that it was cut."""
         # pread leaves the shared file offset alone: the worker keeps appending where it was.
-        raw = os.pread(self._out.fileno(), self.limits.output_bytes + 1, 0)
-        text = clean_output(raw[: self.limits.output_bytes].decode("utf-8", "replace"))
-        if len(raw) > self.limits.output_bytes:
-            text += f"\n[output truncated at {self.limits.output_bytes // 1024} KB]"
-        return text
+        return os.pread(self._out.fileno(), max(0, min(end - start, self.limits.output_bytes + 1)), start)
 
     def output_mark(self) -> int:
         """Where the output stands now: pass it to `output_since` to read what came after."""
