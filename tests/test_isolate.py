@@ -117,14 +117,17 @@ def test_descendants_finds_grandchildren_with_or_without_the_kernels_children_li
     monkeypatch.setattr(procfs, "has_children_files", lambda: children_files)
     # A shell whose child is a sleep in the background, and whose grandchild is another sleep.
     proc = subprocess.Popen(["sh", "-c", "sleep 30 & sh -c 'sleep 30 & wait' & wait"])
+    def names(pids: list[int]) -> list[str]:
+        return [Path(f"/proc/{p}/comm").read_text().strip() for p in pids]
+
     try:
         deadline = time.monotonic() + 10
-        while len(proctree.descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+        # A forked child shows as "sh" until it has exec'd sleep: wait for the settled tree.
+        while sorted(names(proctree.descendants(proc.pid))) != ["sh", "sleep", "sleep"] and time.monotonic() < deadline:
             time.sleep(0.01)
         found = proctree.descendants(proc.pid)
-        names = [(Path(f"/proc/{p}/comm").read_text().strip()) for p in found]
-        assert sorted(names) == ["sh", "sleep", "sleep"]
-        inner = found[names.index("sh")]
+        assert sorted(names(found)) == ["sh", "sleep", "sleep"]
+        inner = found[names(found).index("sh")]
         assert proctree.descendants(inner) and all(p in found for p in proctree.descendants(inner))
     finally:
         kill_tree(proc.pid)
