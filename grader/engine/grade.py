@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 
@@ -32,6 +33,8 @@ from grader.sandbox.launch import choose_launcher
 from grader.sandbox.staging import Staged, SubmissionError, stage
 from grader.sandbox.static_check import FORBIDDEN_NOTE
 from grader.spec import PartSpec
+
+R = TypeVar("R")
 
 
 def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions, name: str | None = None) -> SubmissionResult:
@@ -60,14 +63,8 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
         warnings += staged.notes  # files left out of grading, and why (check shows them)
         jobs = 1 if device.startswith("cuda") else max(1, min(options.part_jobs, len(parts)))  # CUDA does not survive a fork
         order = sorted(parts, key=lambda p: -_work(plans[p.name]))  # the costliest first: the last ones taken are short
-        queue = Queue(order)
-        public_runs = in_parallel([partial(_public_phase, staged, queue, options, plans) for _ in range(jobs)])
-        queue.close()
+        public_runs = _all_parts(order, jobs, lambda todo: _public_phase(staged, todo, options, plans), _PublicRun({}, {}, "", {}, []), lambda run: run.results)
         public = {part: r for run in public_runs for part, r in run.results.items()}
-        missing = [p for p in parts if p.name not in public]  # taken by a process that died: graded here
-        if missing:
-            public_runs.append(_public_phase(staged, missing, options, plans))
-            public.update(public_runs[-1].results)
         hung = {key: why for run in public_runs for key, why in run.hung.items()}
         for run in public_runs:
             warnings += [w for w in run.warnings if w not in warnings]
@@ -78,13 +75,9 @@ def grade_submission(src: Path, parts: Sequence[PartSpec], options: GradeOptions
         hidden_results: dict[str, PartResult] = {}
         # Every public worker is done before the first hidden input exists, whatever the processes.
         if any(c.visibility == "hidden" for plan in plans.values() for c in plan):
-            queue = Queue(order)
-            hidden_runs = in_parallel([partial(_hidden_phase, staged, queue, options, plans, public, hung) for _ in range(jobs)])
-            queue.close()
+            nothing: dict[str, PartResult] = {}
+            hidden_runs = _all_parts(order, jobs, lambda todo: _hidden_phase(staged, todo, options, plans, public, hung), nothing, lambda run: run)
             hidden_results = {part: r for run in hidden_runs for part, r in run.items()}
-            missing = [p for p in parts if p.name not in hidden_results]
-            if missing:
-                hidden_results.update(_hidden_phase(staged, missing, options, plans, public, hung))
     results = tuple(_merge(p, plans[p.name], public[p.name], hidden_results.get(p.name)) for p in parts)
     # Even the instructor's record holds no more of a hidden check than a student may see:
     # whatever its worker said could encode the hidden inputs.
@@ -98,6 +91,17 @@ class _PublicRun:
     sandbox: str
     hung: dict[tuple[str, str], str]
     warnings: list[str]
+
+
+def _all_parts(order: list[PartSpec], jobs: int, phase: Callable[[Iterable[PartSpec]], R], empty: R, graded: Callable[[R], Iterable[str]]) -> list[R]:
+    """`phase` run by `jobs` processes at once (the first here), each taking parts from one queue
+    until none is left; the parts a process that died had taken are graded here afterwards."""
+    queue = Queue(order)
+    runs = in_parallel([partial(phase, queue) for _ in range(jobs)], fallback=lambda: empty)
+    queue.close()
+    done = {name for run in runs for name in graded(run)}
+    missing = [p for p in order if p.name not in done]
+    return [*runs, phase(missing)] if missing else runs
 
 
 def _work(planned: list[Planned]) -> int:

@@ -58,15 +58,17 @@ class Queue(Generic[S]):
         os.close(self._read)
 
 
-def in_parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
-    """Each task's result, in order; the first runs here while the others run in forked children."""
+def in_parallel(tasks: Sequence[Callable[[], T]], fallback: Callable[[], T] | None = None) -> list[T]:
+    """Each task's result, in order; the first runs here while the others run in forked children.
+    A child that dies has its task run again here, or gives `fallback()` where running it again
+    would not redo its work (a task taking items from a Queue finds them gone)."""
     if len(tasks) <= 1:
         return [task() for task in tasks]
     warm_up()  # torch's lazy imports, done once here rather than in every child
     children = [_start(task) for task in tasks[1:]]
     results = [tasks[0]()]
     for (pid, fd), task in zip(children, tasks[1:]):
-        results.append(_finish(pid, fd, task))
+        results.append(_finish(pid, fd, fallback or task))
     return results
 
 
