@@ -29,7 +29,7 @@ def use(choice: DeviceChoice = "auto") -> str:
 def warm_up() -> None:
     """Import what torch imports on the first backward with an upstream gradient and on the first
     shape check (sympy, through its symbolic shapes: 0.6-0.9 s). Called where grading processes are
-    forked from (the batch's fork server, `check` before its part groups fork), so each forked
+    forked from (the batch's fork server, grader.engine.parallel before it forks), so each forked
     process starts with it done instead of paying for it again."""
     import torch.fx.experimental.symbolic_shapes  # noqa: F401
 

@@ -2,7 +2,8 @@
 
 Its preload (grader.batch.preload: the engine, the part specs and so torch) takes seconds.
 `cli.py grade` starts it before importing the grade command (grader.commands.lazy), so the
-server's imports run on another core while the command's own run here. This module imports nothing of the grader.
+server's imports run on another core while the command's own run here. This module imports
+nothing of the grader.
 """
 
 from __future__ import annotations
